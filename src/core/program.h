@@ -1,0 +1,110 @@
+#pragma once
+
+// Program: one process's lifecycle, supervisord's state machine (process.py) made explicit.
+//
+//   STOPPED/EXITED/FATAL --Start--> STARTING --StartGrace elapsed--> RUNNING
+//   STARTING --spawn error, or exit within StartGrace--> BACKOFF --delay--> STARTING
+//   BACKOFF --too many failures--> FATAL            BACKOFF --Stop--> STOPPED
+//   RUNNING --exit--> EXITED (--restart verdict--> STARTING)
+//   RUNNING/STARTING --Stop--> STOPPING --exit--> STOPPED
+//   STOPPING --timeout--> SIGKILL, again every timeout until the child dies
+//   any signallable state --signal cannot be sent--> UNKNOWN
+//
+// Every timer is a deadline the owner reads with Deadline() and reports with OnDeadline().
+// Calls into ProgramHost (spawn, signal) are synchronous; events are handed to the host, which
+// must queue them and deliver them after the current operation (see Supervisor).
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/time.h"
+#include "config/program_spec.h"
+#include "core/events.h"
+#include "core/exit_status.h"
+#include "core/program_state.h"
+#include "core/restart_policy.h"
+#include "core/spawner.h"
+
+namespace vigil::core {
+
+class ProgramHost {
+ public:
+  virtual ~ProgramHost() = default;
+  virtual MonotonicTime Now() const = 0;
+  virtual WallTime WallNow() const = 0;
+  virtual Result<SpawnedChild> Spawn(const config::ProgramSpec& spec) = 0;
+  virtual Result<void> Signal(ChildId child, int signo, bool to_group) = 0;
+  virtual void Publish(ProgramEvent event) = 0;
+};
+
+class Program {
+ public:
+  // `host` must outlive the program.
+  Program(config::ProgramSpec spec, ProgramHost& host);
+  Program(const Program&) = delete;
+  Program& operator=(const Program&) = delete;
+
+  // Spawns a child. Requires a state that allows starting: STOPPED, EXITED, FATAL or BACKOFF.
+  void Start();
+  // Administrative stop. RUNNING/STARTING: stop signal, then SIGKILL after the stop timeout.
+  // BACKOFF: straight to STOPPED. Requires one of those states.
+  void Stop();
+  // Shutdown of a program that is in BACKOFF: FATAL, as supervisord's stop_all() does.
+  void GiveUp();
+  // Sends `signo` to the child itself. Requires a signallable state. An error moves the
+  // program to UNKNOWN and is returned.
+  Result<void> SendSignal(int signo);
+  // The child this program is waiting for has ended.
+  void OnExit(const ExitStatus& status);
+  // The deadline has passed: act on it (RUNNING, a retry, a restart, a SIGKILL).
+  void OnDeadline();
+  std::optional<MonotonicTime> Deadline() const;
+
+  // While false (vigild is shutting down or reloading), exits and failed starts never lead to
+  // a new spawn.
+  void set_restarts_allowed(bool allowed) { restarts_allowed_ = allowed; }
+
+  const config::ProgramSpec& spec() const { return spec_; }
+  std::string namespec() const { return config::Namespec(spec_); }
+  ProgramState state() const { return state_; }
+  std::optional<ChildId> child() const { return child_; }
+  pid_t pid() const { return child_ ? pid_ : 0; }
+  bool ever_started() const { return ever_started_; }
+  // Wall time of the last start attempt and of the last exit; nullopt before the first.
+  std::optional<WallTime> last_start() const { return last_start_wall_; }
+  std::optional<WallTime> last_stop() const { return last_stop_wall_; }
+  // supervisord's exitstatus: the last exit code (-1 for a signal), 0 when none is known.
+  int exit_status() const { return exit_status_; }
+  // supervisord's spawnerr: why the last start failed or the last exit was unexpected.
+  const std::string& spawn_error() const { return spawn_error_; }
+
+ private:
+  void ChangeState(ProgramState to, bool expected = true);
+  void EnterBackoff();
+  void BecomeRunning();
+  void Kill(int signo);
+  ProgramEvent MakeEvent(ProgramEvent::Kind kind) const;
+
+  config::ProgramSpec spec_;
+  ProgramHost& host_;
+  std::unique_ptr<RestartPolicy> policy_;
+
+  ProgramState state_ = ProgramState::kStopped;
+  std::optional<ChildId> child_;
+  pid_t pid_ = 0;
+  bool killing_ = false;  // a stop is in progress: the next exit means STOPPED
+  bool restarts_allowed_ = true;
+  bool ever_started_ = false;  // supervisord's laststart != 0: autostart happens once
+
+  MonotonicTime last_start_{};
+  std::optional<WallTime> last_start_wall_;
+  std::optional<WallTime> last_stop_wall_;
+  // The one pending timer; its meaning depends on the state: STARTING -> RUNNING,
+  // BACKOFF -> retry, STOPPING -> SIGKILL, EXITED -> restart.
+  std::optional<MonotonicTime> deadline_;
+  int exit_status_ = 0;
+  std::string spawn_error_;
+};
+
+}  // namespace vigil::core
