@@ -5,10 +5,9 @@
 
 namespace vigil {
 
-void CheckFailed(std::string_view message, const std::source_location& where) {
-  std::fprintf(stderr, "vigil: invariant violated at %s:%u (%s): %.*s\n", where.file_name(),
-               static_cast<unsigned>(where.line()), where.function_name(),
-               static_cast<int>(message.size()), message.data());
+void CheckFailed(std::string_view message, const CodeLocation& where) {
+  std::fprintf(stderr, "vigil: invariant violated at %s:%d (%s): %.*s\n", where.file, where.line,
+               where.function, static_cast<int>(message.size()), message.data());
   std::abort();
 }
 

@@ -73,7 +73,8 @@ class [[nodiscard]] Result {
   }
   template <typename U>
   T value_or(U&& fallback) const& {
-    return has_value() ? std::get<0>(state_) : static_cast<T>(std::forward<U>(fallback));
+    if (has_value()) return std::get<0>(state_);
+    return static_cast<T>(std::forward<U>(fallback));
   }
 
   T& operator*() & { return value(); }

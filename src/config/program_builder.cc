@@ -86,9 +86,8 @@ Result<void> ProgramSectionBuilder::ReadCommonOptions() {
   p.program = program_name_;
   p.group = group_name_;
   p.where = reader_.HeaderWhere();
-  const int64_t default_priority = kind_ == ProgramKind::kEventListener ? -1 : 999;
-  Result<int64_t> priority =
-      reader_.Typed("priority", std::to_string(default_priority), ParseInteger);
+  // An event listener pool defaults to priority -1, but its processes keep 999 (options.py).
+  Result<int64_t> priority = reader_.Typed("priority", "999", ParseInteger);
   if (!priority) return priority.error();
   p.priority = *priority;
   Result<bool> autostart = reader_.Typed("autostart", "true", ParseBoolean);

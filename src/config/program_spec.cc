@@ -2,6 +2,16 @@
 
 namespace vigil::config {
 
+void SetVariable(Environment& environment, std::string_view key, std::string value) {
+  for (auto& variable : environment) {
+    if (variable.first == key) {
+      variable.second = std::move(value);
+      return;
+    }
+  }
+  environment.emplace_back(std::string(key), std::move(value));
+}
+
 std::string Namespec(const ProgramSpec& spec) {
   if (spec.group == spec.name) return spec.name;
   return spec.group + ":" + spec.name;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,6 +19,11 @@
 namespace vigil::config {
 
 enum class Dialect { kSupervisord, kSystemd };
+
+// Environment variables in the order they were given.
+using Environment = std::vector<std::pair<std::string, std::string>>;
+// Replaces `key`'s value where it stands, or appends it.
+void SetVariable(Environment& environment, std::string_view key, std::string value);
 
 // Where one output stream goes.
 enum class LogTarget {
@@ -80,7 +86,7 @@ struct ProgramSpec {
   std::optional<uint32_t> umask;
   std::optional<UserSpec> user;
   // [supervisord] environment= merged with the program's own (which wins), in order.
-  std::vector<std::pair<std::string, std::string>> environment;
+  Environment environment;
   std::optional<std::string> serverurl;  // SUPERVISOR_SERVER_URL; nullopt = AUTO, "" = unset
 
   SupervisordRestart restart;

@@ -184,6 +184,10 @@ std::string AvailableNames(const Expansions& expansions) {
 
 }  // namespace
 
+// No configuration value needs to grow beyond this; a file that asks for more (say, many
+// "%(n)999999d") is refused instead of exhausting memory.
+constexpr size_t kMaxExpandedBytes = 4 * 1024 * 1024;
+
 Result<std::string> PyPercentFormat(std::string_view text, const Expansions& expansions,
                                     std::string_view what) {
   auto badly_formatted = [&](std::string_view why) {
@@ -301,6 +305,11 @@ Result<std::string> PyPercentFormat(std::string_view text, const Expansions& exp
     Result<std::string> converted = Convert(found->second, spec);
     if (!converted) return badly_formatted(converted.error().message);
     out += *converted;
+    if (out.size() > kMaxExpandedBytes) {
+      return Error::InvalidArgument(fmt::format(
+          "Format string for {} expands to more than {} bytes; vigil refuses values that large",
+          PyRepr(what), kMaxExpandedBytes));
+    }
   }
   return out;
 }

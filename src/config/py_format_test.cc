@@ -88,5 +88,15 @@ INSTANTIATE_TEST_SUITE_P(
                         "conversion without a name; write %%s for a literal percent sign, or "
                         "name an expansion such as %(program_name)s"}));
 
+TEST(PyFormatLimitTest, RefusesHugeExpansions) {
+  std::string text;
+  for (int i = 0; i < 10; ++i) text += "%(n)999999d";
+  Result<std::string> out = PyPercentFormat(text, kValues, "program:x.command");
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().message,
+            "Format string for 'program:x.command' expands to more than 4194304 bytes; vigil "
+            "refuses values that large");
+}
+
 }  // namespace
 }  // namespace vigil::config

@@ -187,16 +187,8 @@ Result<SupervisordConfig> ConfigBuilder::Build() {
   for (GroupSpec& group : config_.groups) {
     for (ProgramSpec& process : group.processes) {
       // [supervisord] environment= first; the program's own keys win.
-      std::vector<std::pair<std::string, std::string>> merged = config_.supervisord.environment;
-      for (auto& [key, value] : process.environment) {
-        auto it = std::find_if(merged.begin(), merged.end(),
-                               [&](const auto& kv) { return kv.first == key; });
-        if (it != merged.end()) {
-          it->second = value;
-        } else {
-          merged.emplace_back(key, value);
-        }
-      }
+      Environment merged = config_.supervisord.environment;
+      for (auto& [key, value] : process.environment) SetVariable(merged, key, value);
       process.environment = std::move(merged);
     }
   }

@@ -31,7 +31,7 @@ struct SupervisordSection {
   std::optional<std::string> user;  // setuid to this user after startup
   std::optional<std::string> directory;
   bool strip_ansi = false;
-  std::vector<std::pair<std::string, std::string>> environment;
+  Environment environment;
   std::string identifier = "supervisor";
 };
 

@@ -276,13 +276,14 @@ Result<KeyValuePairs> ParseKeyValuePairs(std::string_view text) {
     // supervisord takes any token between pairs as the separator: "A=hello world" reads as
     // A=hello with "world" as the separator, "A=$HOME" as A=$ with "HOME" as the separator.
     if (i + 3 < t.size() && t[i + 3] != ",") result.mangled = true;
-    auto existing = std::find_if(result.pairs.begin(), result.pairs.end(),
-                                 [&](const auto& kv) { return kv.first == t[i]; });
-    if (existing != result.pairs.end()) {
-      existing->second = std::move(value);
-    } else {
-      result.pairs.emplace_back(t[i], std::move(value));
+    bool replaced = false;
+    for (auto& pair : result.pairs) {
+      if (pair.first == t[i]) {
+        pair.second = value;
+        replaced = true;
+      }
     }
+    if (!replaced) result.pairs.emplace_back(t[i], std::move(value));
   }
   return result;
 }
