@@ -1,0 +1,168 @@
+#include "os/spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <grp.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "base/unique_fd.h"
+#include "os/errors.h"
+
+namespace vigil::os {
+namespace {
+
+struct ChildFailure {
+  int step;
+  int err;
+};
+
+std::vector<char*> CStrings(const std::vector<std::string>& strings) {
+  std::vector<char*> pointers;
+  pointers.reserve(strings.size() + 1);
+  for (const std::string& s : strings) pointers.push_back(const_cast<char*>(s.c_str()));
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
+// In the child: report the failing step to the parent and exit like supervisord's child does.
+[[noreturn]] void Fail(int report_fd, SpawnStep step) {
+  ChildFailure failure{static_cast<int>(step), errno};
+  // Nothing useful can be done if this write fails: the parent then sees exit status 127.
+  [[maybe_unused]] ssize_t n = ::write(report_fd, &failure, sizeof failure);
+  ::_exit(127);
+}
+
+// In the child: moves `fd` above the stdio range so the dup2s below cannot clobber it.
+int LiftAboveStdio(int fd) {
+  if (fd < 0 || fd > 2) return fd;
+  return ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+}
+
+// In the child, after fork: only async-signal-safe calls from here on.
+[[noreturn]] void RunChild(const SpawnRequest& r, char* const* argv, char* const* envp,
+                           const gid_t* groups, size_t group_count, pid_t parent,
+                           int report_fd) {
+  if (r.cgroup_procs_fd >= 0 && ::write(r.cgroup_procs_fd, "0", 1) != 1) {
+    Fail(report_fd, SpawnStep::kCgroup);
+  }
+  if (::setsid() < 0) Fail(report_fd, SpawnStep::kSession);
+  const int in = LiftAboveStdio(r.stdin_fd);
+  const int out = LiftAboveStdio(r.stdout_fd);
+  const int err = LiftAboveStdio(r.stderr_fd);
+  if ((in >= 0 && ::dup2(in, 0) < 0) || (out >= 0 && ::dup2(out, 1) < 0) ||
+      (err >= 0 && ::dup2(err, 2) < 0)) {
+    Fail(report_fd, SpawnStep::kStdio);
+  }
+  if (r.directory && ::chdir(r.directory->c_str()) != 0) Fail(report_fd, SpawnStep::kDirectory);
+  if (r.umask) ::umask(*r.umask);
+  for (const ResourceLimit& limit : r.limits) {
+    rlimit value{limit.soft, limit.hard};
+    if (::setrlimit(limit.resource, &value) != 0) Fail(report_fd, SpawnStep::kLimits);
+  }
+  if (r.credentials) {
+    if (::setgroups(group_count, groups) != 0) Fail(report_fd, SpawnStep::kGroups);
+    if (::setgid(r.credentials->gid) != 0) Fail(report_fd, SpawnStep::kGid);
+    if (::setuid(r.credentials->uid) != 0) Fail(report_fd, SpawnStep::kUid);
+  }
+  // After the credentials: changing them clears the parent-death signal.
+  if (r.parent_death_signal != 0) {
+    if (::prctl(PR_SET_PDEATHSIG, r.parent_death_signal) != 0) {
+      Fail(report_fd, SpawnStep::kParentDeath);
+    }
+    // vigild may have died between fork and prctl; then nobody would send the signal.
+    if (::getppid() != parent) ::_exit(127);
+  }
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  for (int signo = 1; signo < NSIG; ++signo) ::sigaction(signo, &default_action, nullptr);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  // Every inherited descriptor but stdio and the report pipe (CLOEXEC: closed by exec).
+  if (report_fd > 3) ::close_range(3, static_cast<unsigned>(report_fd) - 1, 0);
+  ::close_range(static_cast<unsigned>(report_fd) + 1, ~0U, 0);
+  ::execve(r.path.c_str(), argv, envp);
+  Fail(report_fd, SpawnStep::kExec);
+}
+
+}  // namespace
+
+std::string DescribeSpawnFailure(SpawnStep step, int err, const SpawnRequest& request) {
+  const std::string code = ErrnoName(err);
+  switch (step) {
+    case SpawnStep::kCgroup: return fmt::format("couldn't join the program's cgroup: {}", code);
+    case SpawnStep::kSession: return fmt::format("couldn't start a new session: {}", code);
+    case SpawnStep::kStdio: return fmt::format("couldn't set up stdin/stdout/stderr: {}", code);
+    case SpawnStep::kDirectory:
+      return fmt::format("couldn't chdir to {}: {}", request.directory.value_or(""), code);
+    case SpawnStep::kUmask: return fmt::format("couldn't set the umask: {}", code);
+    case SpawnStep::kLimits: return fmt::format("couldn't set resource limits: {}", code);
+    case SpawnStep::kGroups:
+      return fmt::format("couldn't set supplementary groups: {}", code);
+    case SpawnStep::kGid:
+      return fmt::format("couldn't setgid to {}: {}",
+                         request.credentials ? request.credentials->gid : 0, code);
+    case SpawnStep::kUid:
+      return fmt::format("couldn't setuid to {}: {}",
+                         request.credentials ? request.credentials->uid : 0, code);
+    case SpawnStep::kParentDeath:
+      return fmt::format("couldn't set the parent-death signal: {}", code);
+    case SpawnStep::kExec:
+      return fmt::format("couldn't exec {}: {}",
+                         request.argv.empty() ? request.path : request.argv[0], code);
+  }
+  return fmt::format("couldn't start: {}", code);
+}
+
+Result<SpawnedProcess> SpawnProcess(const SpawnRequest& request) {
+  std::vector<char*> argv = CStrings(request.argv);
+  std::vector<char*> envp = CStrings(request.environment);
+  const std::vector<gid_t> groups =
+      request.credentials ? request.credentials->groups : std::vector<gid_t>();
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) return SysError("pipe2");
+  UniqueFd report_read(report[0]);
+  UniqueFd report_write(report[1]);
+  const pid_t parent = ::getpid();
+
+  const pid_t pid = ::fork();
+  if (pid < 0) return SysError("fork");
+  if (pid == 0) {
+    RunChild(request, argv.data(), envp.data(), groups.data(), groups.size(), parent,
+             report_write.get());
+  }
+  report_write.Reset();
+  // Take the pidfd before anything can reap the child, so it names exactly this process.
+  Result<PidFd> pidfd = PidFd::Open(pid);
+
+  ChildFailure failure{};
+  ssize_t n;
+  do {
+    n = ::read(report_read.get(), &failure, sizeof failure);
+  } while (n < 0 && errno == EINTR);
+  if (n == 0) {
+    if (!pidfd) {
+      // Without a pidfd vigild cannot watch the child: end it rather than lose track of it.
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+      return pidfd.error();
+    }
+    return SpawnedProcess{pid, std::move(*pidfd)};
+  }
+  // The child reported a failure and is exiting with 127: reap it here.
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (n != sizeof failure) return Error::Spawn(EIO, "child process was not spawned");
+  const auto step = static_cast<SpawnStep>(failure.step);
+  return Error::Spawn(failure.err, DescribeSpawnFailure(step, failure.err, request));
+}
+
+}  // namespace vigil::os
