@@ -43,7 +43,8 @@ struct LogSpec {
 };
 
 struct UserSpec {
-  std::string name;  // as written: a name or a number
+  std::string name;   // as written: a name or a number
+  std::string login;  // the password database's name for `uid`
   uid_t uid = 0;
   gid_t gid = 0;  // the user's primary group
 };

@@ -230,7 +230,7 @@ Result<UserSpec> LookupUser(const Host& host, std::string_view name) {
           fmt::format("Invalid user name {} (no such user in the password database)", name));
     }
   }
-  return UserSpec{std::string(name), record->uid, record->gid};
+  return UserSpec{std::string(name), record->name, record->uid, record->gid};
 }
 
 Result<UserGroup> ParseUserGroup(const Host& host, std::string_view text) {

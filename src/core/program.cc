@@ -164,6 +164,7 @@ void Program::OnExit(const ExitStatus& status) {
   last_stop_wall_ = host_.WallNow();
   const bool too_quickly = now - last_start_ < policy_->StartGrace();
   const pid_t pid = pid_;
+  const std::optional<MonotonicTime> kill_deadline = deadline_;
   deadline_.reset();
 
   auto publish_exit = [&](ProgramEvent::Kind kind, bool expected) {
@@ -179,11 +180,20 @@ void Program::OnExit(const ExitStatus& status) {
   };
 
   if (killing_) {
-    killing_ = false;
     exit_status_ = status.SupervisordCode();
+    stop_status_ = status;
     forget_child();
-    ChangeState(ProgramState::kStopped);
-    publish_exit(ProgramEvent::Kind::kStopped, policy_->IsExpected(status));
+    if (host_.HasLeftovers(spec_)) {
+      // The rest of the program gets the stop signal too (unless it already had it as a
+      // group) and the same SIGKILL deadline.
+      draining_ = true;
+      deadline_ = kill_deadline;
+      if (!spec_.stop.signal_group) {
+        static_cast<void>(host_.SignalLeftovers(spec_, spec_.stop.signal));
+      }
+      return;
+    }
+    FinishStop();
     return;
   }
   if (too_quickly && state_ == ProgramState::kStarting) {
@@ -214,6 +224,23 @@ void Program::OnExit(const ExitStatus& status) {
   }
 }
 
+void Program::FinishStop() {
+  killing_ = false;
+  draining_ = false;
+  deadline_.reset();
+  ChangeState(ProgramState::kStopped);
+  ProgramEvent event = MakeEvent(ProgramEvent::Kind::kStopped);
+  event.status = stop_status_;
+  event.expected = policy_->IsExpected(stop_status_);
+  host_.Publish(std::move(event));
+}
+
+bool Program::CheckDrained() {
+  if (!draining_) return false;
+  if (!host_.HasLeftovers(spec_)) FinishStop();
+  return true;
+}
+
 void Program::OnDeadline() {
   if (!deadline_ || host_.Now() < *deadline_) return;
   switch (state_) {
@@ -226,9 +253,17 @@ void Program::OnDeadline() {
       if (restarts_allowed_) Start();
       return;
     case ProgramState::kStopping: {
-      ProgramEvent event = MakeEvent(ProgramEvent::Kind::kKilling);
-      host_.Publish(std::move(event));
-      Kill(SIGKILL);
+      if (draining_ && !host_.HasLeftovers(spec_)) {
+        FinishStop();
+        return;
+      }
+      host_.Publish(MakeEvent(ProgramEvent::Kind::kKilling));
+      if (!draining_) {
+        Kill(SIGKILL);
+        return;
+      }
+      static_cast<void>(host_.SignalLeftovers(spec_, SIGKILL));
+      deadline_ = host_.Now() + std::max(spec_.stop.timeout, kMinimumKillRepeat);
       return;
     }
     case ProgramState::kStopped:

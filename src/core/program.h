@@ -6,8 +6,11 @@
 //   STARTING --spawn error, or exit within StartGrace--> BACKOFF --delay--> STARTING
 //   BACKOFF --too many failures--> FATAL            BACKOFF --Stop--> STOPPED
 //   RUNNING --exit--> EXITED (--restart verdict--> STARTING)
-//   RUNNING/STARTING --Stop--> STOPPING --exit--> STOPPED
+//   RUNNING/STARTING --Stop--> STOPPING --exit, and no process of the program left--> STOPPED
 //   STOPPING --timeout--> SIGKILL, again every timeout until the child dies
+//   (a stop is complete only when the program's other processes are gone too, where the
+//   spawner can tell: they get the stop signal when the main child exits, then SIGKILL at the
+//   same deadline)
 //   any signallable state --signal cannot be sent--> UNKNOWN
 //
 // Every timer is a deadline the owner reads with Deadline() and reports with OnDeadline().
@@ -35,6 +38,8 @@ class ProgramHost {
   virtual WallTime WallNow() const = 0;
   virtual Result<SpawnedChild> Spawn(const config::ProgramSpec& spec) = 0;
   virtual Result<void> Signal(ChildId child, int signo, bool to_group) = 0;
+  virtual bool HasLeftovers(const config::ProgramSpec& spec) = 0;
+  virtual Result<void> SignalLeftovers(const config::ProgramSpec& spec, int signo) = 0;
   virtual void Publish(ProgramEvent event) = 0;
 };
 
@@ -59,6 +64,10 @@ class Program {
   void OnExit(const ExitStatus& status);
   // The deadline has passed: act on it (RUNNING, a retry, a restart, a SIGKILL).
   void OnDeadline();
+  // While a stop waits for the program's leftover processes: checks whether they are gone and,
+  // if so, completes the stop. Returns whether it was waiting.
+  bool CheckDrained();
+  bool draining() const { return draining_; }
   std::optional<MonotonicTime> Deadline() const;
 
   // While false (vigild is shutting down or reloading), exits and failed starts never lead to
@@ -84,6 +93,7 @@ class Program {
   void EnterBackoff();
   void BecomeRunning();
   void Kill(int signo);
+  void FinishStop();
   ProgramEvent MakeEvent(ProgramEvent::Kind kind) const;
 
   config::ProgramSpec spec_;
@@ -93,7 +103,9 @@ class Program {
   ProgramState state_ = ProgramState::kStopped;
   std::optional<ChildId> child_;
   pid_t pid_ = 0;
-  bool killing_ = false;  // a stop is in progress: the next exit means STOPPED
+  bool killing_ = false;    // a stop is in progress: the next exit means STOPPED
+  bool draining_ = false;   // the stopped main child is gone; its leftovers are not
+  ExitStatus stop_status_;  // how the main child of a stop ended
   bool restarts_allowed_ = true;
   bool ever_started_ = false;  // supervisord's laststart != 0: autostart happens once
 

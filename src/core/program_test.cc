@@ -207,6 +207,43 @@ TEST_F(ProgramTest, StopSendsStopsignalThenSigkillAfterStopwaitsecs) {
   EXPECT_EQ(supervisor_.NextDeadline(), std::nullopt);
 }
 
+// Where the spawner can see the whole program (a cgroup), a stop completes only when every
+// process of it is gone: leftovers get the stop signal, then SIGKILL at the same deadline.
+TEST_F(ProgramTest, StopWaitsForLeftoversThenKillsThem) {
+  Load("[program:p]\ncommand=/bin/p\nstopwaitsecs=10\n");
+  supervisor_.StartAutostart();
+  RunFor(2);
+  ASSERT_TRUE(supervisor_.Stop("p"));
+  RunFor(3);
+  spawner_.SetLeftovers("p", true);
+  supervisor_.OnChildExited(spawner_.Last().id, ExitStatus::Killed(SIGTERM));
+  EXPECT_EQ(StateOf("p"), ProgramState::kStopping);
+  EXPECT_EQ(spawner_.leftover_signals(), std::vector<std::string>{"p:15"});
+  supervisor_.CheckDrained();
+  EXPECT_EQ(StateOf("p"), ProgramState::kStopping);  // still there
+  RunFor(6.9);
+  EXPECT_EQ(spawner_.leftover_signals().size(), 1u);
+  RunFor(0.1);  // stopwaitsecs after the stop began
+  EXPECT_EQ(spawner_.leftover_signals(), (std::vector<std::string>{"p:15", "p:9"}));
+  spawner_.SetLeftovers("p", false);
+  supervisor_.CheckDrained();
+  EXPECT_EQ(StateOf("p"), ProgramState::kStopped);
+  EXPECT_EQ(events_.events().back().kind, Kind::kStopped);
+  EXPECT_EQ(events_.events().back().status, ExitStatus::Killed(SIGTERM));
+}
+
+TEST_F(ProgramTest, LeftoversAlreadySignalledAsAGroupAreNotSignalledTwice) {
+  Load("[program:p]\ncommand=/bin/p\nstopasgroup=true\n");
+  supervisor_.StartAutostart();
+  ASSERT_TRUE(supervisor_.Stop("p"));
+  spawner_.SetLeftovers("p", true);
+  supervisor_.OnChildExited(spawner_.Last().id, ExitStatus::Exited(0));
+  EXPECT_TRUE(spawner_.leftover_signals().empty());
+  spawner_.SetLeftovers("p", false);
+  supervisor_.CheckDrained();
+  EXPECT_EQ(StateOf("p"), ProgramState::kStopped);
+}
+
 TEST_F(ProgramTest, StopasgroupAndKillasgroupChooseTheTarget) {
   Load(
       "[program:a]\ncommand=/bin/a\nstopasgroup=true\n"

@@ -38,6 +38,13 @@ class Spawner {
   // process group or cgroup). A child that has already exited but not yet been reported is
   // not an error.
   virtual Result<void> Signal(ChildId child, int signo, bool to_group) = 0;
+
+  // Whether processes of the program other than its main child (which has exited) are still
+  // running: a grandchild that ignored the stop signal, or one that left the process group.
+  // Only an exact tracker (a cgroup per program) can say; without one this returns false.
+  virtual bool HasLeftovers(const config::ProgramSpec& spec) = 0;
+  // Sends `signo` to every remaining process of the program.
+  virtual Result<void> SignalLeftovers(const config::ProgramSpec& spec, int signo) = 0;
 };
 
 }  // namespace vigil::core

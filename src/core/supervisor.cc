@@ -34,6 +34,12 @@ class Supervisor::Host : public ProgramHost {
   Result<void> Signal(ChildId child, int signo, bool to_group) override {
     return owner_.spawner_.Signal(child, signo, to_group);
   }
+  bool HasLeftovers(const config::ProgramSpec& spec) override {
+    return owner_.spawner_.HasLeftovers(spec);
+  }
+  Result<void> SignalLeftovers(const config::ProgramSpec& spec, int signo) override {
+    return owner_.spawner_.SignalLeftovers(spec, signo);
+  }
   void Publish(ProgramEvent event) override { owner_.outbox_.push_back(std::move(event)); }
 
  private:
@@ -263,6 +269,16 @@ void Supervisor::OnDeadline() {
       if (deadline && *deadline <= now) program->OnDeadline();
     }
   }
+  AdvanceShutdown();
+  Deliver();
+}
+
+void Supervisor::CheckDrained() {
+  bool any = false;
+  for (Group& group : groups_) {
+    for (auto& program : group.programs) any = program->CheckDrained() || any;
+  }
+  if (!any) return;
   AdvanceShutdown();
   Deliver();
 }

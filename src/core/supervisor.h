@@ -71,6 +71,8 @@ class Supervisor {
   bool OnChildExited(ChildId child, const ExitStatus& status);
   void OnDeadline();
   std::optional<MonotonicTime> NextDeadline() const;
+  // Stops waiting for leftover processes complete once those are gone; call after reaping.
+  void CheckDrained();
 
   const std::vector<Group>& groups() const { return groups_; }
   const Group* FindGroup(std::string_view name) const;

@@ -31,9 +31,15 @@ std::string Octal(uint32_t mode) { return fmt::format("0{:o}", mode); }
 std::string DescribeLog(const LogSpec& log, const std::string& childlogdir) {
   std::string where;
   switch (log.target) {
-    case LogTarget::kNone: where = "discarded (NONE)"; break;
-    case LogTarget::kAuto: where = fmt::format("AUTO file in {}", childlogdir); break;
-    case LogTarget::kFile: where = log.path; break;
+    case LogTarget::kNone:
+      where = "discarded (NONE)";
+      break;
+    case LogTarget::kAuto:
+      where = fmt::format("AUTO file in {}", childlogdir);
+      break;
+    case LogTarget::kFile:
+      where = log.path;
+      break;
   }
   if (log.target != LogTarget::kNone) {
     where += log.maxbytes == 0 ? ", never rotated"
@@ -41,16 +47,20 @@ std::string DescribeLog(const LogSpec& log, const std::string& childlogdir) {
                                              Bytes(log.maxbytes), log.backups);
   }
   if (log.syslog) where += "; also to syslog";
-  if (log.capture_maxbytes > 0) where += fmt::format("; capture mode {}", Bytes(log.capture_maxbytes));
+  if (log.capture_maxbytes > 0)
+    where += fmt::format("; capture mode {}", Bytes(log.capture_maxbytes));
   if (log.events_enabled) where += "; PROCESS_LOG events";
   return where;
 }
 
 std::string GroupKindName(GroupSpec::Kind kind) {
   switch (kind) {
-    case GroupSpec::Kind::kProcessGroup: return "group";
-    case GroupSpec::Kind::kEventListenerPool: return "event listener pool";
-    case GroupSpec::Kind::kFcgiGroup: return "fastcgi group";
+    case GroupSpec::Kind::kProcessGroup:
+      return "group";
+    case GroupSpec::Kind::kEventListenerPool:
+      return "event listener pool";
+    case GroupSpec::Kind::kFcgiGroup:
+      return "fastcgi group";
   }
   return "group";
 }
@@ -79,14 +89,14 @@ void AppendProgram(std::string& out, const ProgramSpec& p, const std::string& ch
   row("exitcodes", codes.empty() ? "(none)" : Join(codes, ","));
   row("startsecs", std::to_string(Seconds(p.restart.startsecs)));
   row("startretries", std::to_string(p.restart.startretries));
-  row("stop", fmt::format("{} to the {}, then SIGKILL to the {} after {}s",
-                          config::SignalName(p.stop.signal),
-                          p.stop.signal_group ? "process group" : "process",
-                          p.stop.kill_group ? "process group" : "process",
-                          Seconds(p.stop.timeout)));
+  row("stop",
+      fmt::format("{} to the {}, then SIGKILL to the {} after {}s",
+                  config::SignalName(p.stop.signal),
+                  p.stop.signal_group ? "process group" : "process",
+                  p.stop.kill_group ? "process group" : "process", Seconds(p.stop.timeout)));
   row("stdout", DescribeLog(p.stdout_log, childlogdir));
-  row("stderr", p.redirect_stderr ? "redirected to stdout"
-                                  : DescribeLog(p.stderr_log, childlogdir));
+  row("stderr",
+      p.redirect_stderr ? "redirected to stdout" : DescribeLog(p.stderr_log, childlogdir));
   for (const auto& [key, value] : p.environment) row("environment", key + "=" + value);
   if (p.serverurl) row("serverurl", p.serverurl->empty() ? "(unset)" : *p.serverurl);
 }
@@ -94,9 +104,15 @@ void AppendProgram(std::string& out, const ProgramSpec& p, const std::string& ch
 nlohmann::json LogJson(const LogSpec& log) {
   nlohmann::json j;
   switch (log.target) {
-    case LogTarget::kNone: j["logfile"] = nullptr; break;
-    case LogTarget::kAuto: j["logfile"] = "AUTO"; break;
-    case LogTarget::kFile: j["logfile"] = log.path; break;
+    case LogTarget::kNone:
+      j["logfile"] = nullptr;
+      break;
+    case LogTarget::kAuto:
+      j["logfile"] = "AUTO";
+      break;
+    case LogTarget::kFile:
+      j["logfile"] = log.path;
+      break;
   }
   j["maxbytes"] = log.maxbytes;
   j["backups"] = log.backups;
@@ -171,8 +187,8 @@ std::string CheckReportText(const config::SupervisordConfig& config) {
     if (server.family == config::HttpServerSpec::Family::kUnix) {
       row("server", fmt::format("unix {} (mode {}{})", server.file, Octal(server.chmod), auth));
     } else {
-      row("server", fmt::format("http {}:{}{}", server.host.empty() ? "*" : server.host,
-                                server.port, auth));
+      row("server",
+          fmt::format("http {}:{}{}", server.host.empty() ? "*" : server.host, server.port, auth));
     }
   }
   for (const GroupSpec& g : config.groups) {

@@ -1,5 +1,7 @@
 // vigild: argv -> options -> configuration -> (check report | the daemon) -> exit code.
 
+#include <signal.h>
+
 #include <cstdio>
 #include <string>
 
@@ -7,7 +9,9 @@
 #include "config/loader.h"
 #include "config/real_host.h"
 #include "daemon/check_report.h"
+#include "daemon/daemon.h"
 #include "daemon/options.h"
+#include "os/signal_fd.h"
 
 namespace {
 
@@ -21,6 +25,14 @@ int ConfigError(const std::string& message, const char* argv0) {
 
 int main(int argc, char** argv) {
   using namespace vigil;
+  // Before anything else, so no signal can arrive unhandled: they are read from a signalfd.
+  if (Result<void> blocked = os::BlockSignals(daemon::kHandledSignals); !blocked) {
+    std::fprintf(stderr, "vigild: %s\n", blocked.error().message.c_str());
+    return exit_code::kFailure;
+  }
+  // A write to a pipe whose reader is gone must fail with EPIPE, not kill vigild.
+  ::signal(SIGPIPE, SIG_IGN);
+
   daemon::ParsedCommandLine parsed = daemon::ParseCommandLine(argc, argv);
   if (parsed.exit_code) {
     std::fputs(parsed.output.c_str(), *parsed.exit_code == 0 ? stdout : stderr);
@@ -48,8 +60,8 @@ int main(int argc, char** argv) {
     std::fputs(report.c_str(), stdout);
     return exit_code::kOk;
   }
-  std::fprintf(stderr,
-               "vigild: this build validates configurations only (use --check); running "
-               "programs arrives with the daemon\n");
-  return exit_code::kFailure;
+  // Reloads read the same file again, so it is remembered as an absolute path.
+  std::string absolute_path = config->path;
+  daemon::Daemon vigild(host, std::move(absolute_path), options, std::move(*config));
+  return vigild.Run();
 }

@@ -14,26 +14,26 @@
 namespace vigil::daemon {
 
 struct Options {
-  std::optional<std::string> configuration;  // -c
-  bool nodaemon = false;                     // -n
-  bool silent = false;                       // -s
-  std::optional<std::string> user;           // -u
-  std::optional<std::string> umask;          // -m
-  std::optional<std::string> directory;      // -d
-  std::optional<std::string> logfile;        // -l
+  std::optional<std::string> configuration;     // -c
+  bool nodaemon = false;                        // -n
+  bool silent = false;                          // -s
+  std::optional<std::string> user;              // -u
+  std::optional<std::string> umask;             // -m
+  std::optional<std::string> directory;         // -d
+  std::optional<std::string> logfile;           // -l
   std::optional<std::string> logfile_maxbytes;  // -y
   std::optional<std::string> logfile_backups;   // -z
-  std::optional<std::string> loglevel;       // -e
-  std::optional<std::string> pidfile;        // -j
-  std::optional<std::string> identifier;     // -i
-  std::optional<std::string> childlogdir;    // -q
-  bool nocleanup = false;                    // -k
-  std::optional<std::string> minfds;         // -a
-  std::optional<std::string> minprocs;       // --minprocs
-  bool strip_ansi = false;                   // -t
-  bool check = false;                        // --check: validate, print, exit
-  bool json = false;                         // --json: with --check, print JSON
-  bool version = false;                      // -v
+  std::optional<std::string> loglevel;          // -e
+  std::optional<std::string> pidfile;           // -j
+  std::optional<std::string> identifier;        // -i
+  std::optional<std::string> childlogdir;       // -q
+  bool nocleanup = false;                       // -k
+  std::optional<std::string> minfds;            // -a
+  std::optional<std::string> minprocs;          // --minprocs
+  bool strip_ansi = false;                      // -t
+  bool check = false;                           // --check: validate, print, exit
+  bool json = false;                            // --json: with --check, print JSON
+  bool version = false;                         // -v
 };
 
 // The outcome of parsing argv: the options, or (for --help, --version and usage errors) what to

@@ -18,6 +18,16 @@ Result<void> FakeSpawner::Signal(core::ChildId child, int signo, bool to_group) 
   return Ok();
 }
 
+bool FakeSpawner::HasLeftovers(const config::ProgramSpec& spec) {
+  auto it = leftovers_.find(config::Namespec(spec));
+  return it != leftovers_.end() && it->second;
+}
+
+Result<void> FakeSpawner::SignalLeftovers(const config::ProgramSpec& spec, int signo) {
+  leftover_signals_.push_back(config::Namespec(spec) + ":" + std::to_string(signo));
+  return Ok();
+}
+
 std::vector<double> FakeSpawner::SpawnTimes() const {
   std::vector<double> times;
   for (const SpawnRecord& s : spawns_) times.push_back(s.at);

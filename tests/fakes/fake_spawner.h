@@ -31,6 +31,13 @@ class FakeSpawner : public core::Spawner {
 
   Result<core::SpawnedChild> Spawn(const config::ProgramSpec& spec) override;
   Result<void> Signal(core::ChildId child, int signo, bool to_group) override;
+  bool HasLeftovers(const config::ProgramSpec& spec) override;
+  Result<void> SignalLeftovers(const config::ProgramSpec& spec, int signo) override;
+
+  // Whether `namespec` has processes besides its main child (as a cgroup would tell).
+  void SetLeftovers(const std::string& namespec, bool present) { leftovers_[namespec] = present; }
+  // Signals sent to leftovers: "namespec:signo".
+  const std::vector<std::string>& leftover_signals() const { return leftover_signals_; }
 
   // The next spawns of `namespec` fail with `message` (until cleared with an empty message).
   void FailSpawnsOf(const std::string& namespec, std::string message) {
@@ -51,6 +58,8 @@ class FakeSpawner : public core::Spawner {
   std::vector<SignalRecord> signals_;
   std::map<std::string, std::string> failures_;
   std::string signal_failure_;
+  std::map<std::string, bool> leftovers_;
+  std::vector<std::string> leftover_signals_;
   uint64_t next_id_ = 1;
   pid_t next_pid_ = 1000;
 };

@@ -1,0 +1,81 @@
+#pragma once
+
+// Daemon: vigild's composition root. It owns the loop, the main log, the spawner, the
+// supervisor and every program's output, and runs supervisord's lifecycle:
+//   start: drop privileges, raise limits, open the main log, clean old AUTO logs, choose
+//          cgroup or process-group tracking, daemonize (unless -n), become a child subreaper,
+//          write the pid file, start the autostart programs;
+//   SIGTERM/SIGINT/SIGQUIT: stop every program (groups in reverse priority order), then exit 0;
+//   SIGHUP: reload: re-read the configuration (a broken one is refused and the running one
+//          kept), stop everything, start again from the new configuration;
+//   SIGUSR2: reopen every log file;
+//   SIGCHLD: reap exited children and orphans.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "config/host.h"
+#include "config/supervisord_config.h"
+#include "core/events.h"
+#include "core/supervisor.h"
+#include "daemon/options.h"
+#include "daemon/program_output.h"
+#include "daemon/real_spawner.h"
+#include "logs/main_log.h"
+#include "loop/event_loop.h"
+#include "os/signal_fd.h"
+#include "os/system_clock.h"
+
+namespace vigil::daemon {
+
+// The signals vigild handles through its signalfd. main() blocks them before anything else.
+inline constexpr std::initializer_list<int> kHandledSignals = {SIGCHLD, SIGTERM, SIGINT,
+                                                              SIGQUIT, SIGHUP,  SIGUSR2};
+
+class Daemon : public core::EventSink {
+ public:
+  // `host` must outlive the daemon. `config_path` and `options` are kept for reloads.
+  Daemon(const config::Host& host, std::string config_path, Options options,
+         config::SupervisordConfig config);
+  ~Daemon() override;
+
+  // Runs until shutdown; the process exit code.
+  int Run();
+
+  void OnProgramEvent(const core::ProgramEvent& event) override;
+
+ private:
+  enum class Mood { kRunning, kShuttingDown, kReloading };
+
+  Result<void> Start();
+  Result<void> SetUpTracking();
+  Result<void> LoadPrograms();
+  void CleanAutoLogs();
+  void OnSignal(int signo);
+  void RequestReload();
+  Result<void> FinishReload();
+  void Cleanup();
+  ProgramOutput* OutputFor(const config::ProgramSpec& spec);
+
+  const config::Host& host_;
+  std::string config_path_;
+  Options options_;
+  config::SupervisordConfig config_;
+  std::optional<config::SupervisordConfig> pending_config_;
+
+  os::SystemClock clock_;
+  std::unique_ptr<loop::EventLoop> loop_;
+  std::optional<os::SignalFd> signals_;
+  std::unique_ptr<loop::Watch> signal_watch_;
+  std::unique_ptr<logs::MainLog> log_;
+  std::optional<os::CgroupTree> cgroups_;
+  std::unique_ptr<RealSpawner> spawner_;
+  std::unique_ptr<core::Supervisor> supervisor_;
+  std::map<std::string, std::unique_ptr<ProgramOutput>> outputs_;  // by namespec
+  Mood mood_ = Mood::kRunning;
+  bool pidfile_written_ = false;
+};
+
+}  // namespace vigil::daemon

@@ -1,0 +1,92 @@
+#pragma once
+
+// RealSpawner: the core's Spawner over real processes. A spawn does what supervisord's does
+// (find the command on PATH with its checks, pipes for stdin/stdout/stderr, the SUPERVISOR_*
+// environment, the program's directory, umask and user) and more: each child runs in its own
+// session and, when cgroups are available, its own cgroup; it dies with vigild
+// (PR_SET_PDEATHSIG); a failure before exec is returned as an error, not an exit code.
+//
+// Exits reach the core through the exit handler, after the child's pipes have been drained.
+
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "config/program_spec.h"
+#include "core/exit_status.h"
+#include "core/spawner.h"
+#include "daemon/program_output.h"
+#include "logs/main_log.h"
+#include "loop/event_loop.h"
+#include "os/cgroup.h"
+#include "os/pid_fd.h"
+
+namespace vigil::daemon {
+
+struct SpawnerSettings {
+  config::Environment base_environment;  // vigild's own environment
+  std::optional<std::string> serverurl;  // SUPERVISOR_SERVER_URL when the program says AUTO
+  std::optional<os::CgroupTree> cgroups;  // nullopt: process-group mode
+  int parent_death_signal = 9;           // SIGKILL
+  rlim_t child_nofile_soft = 0;          // RLIMIT_NOFILE soft limit for children; 0 = inherit
+};
+
+class RealSpawner : public core::Spawner {
+ public:
+  using ExitHandler = std::function<void(core::ChildId, const core::ExitStatus&)>;
+  using OutputLookup = std::function<ProgramOutput*(const config::ProgramSpec&)>;
+
+  // `loop` and `main_log` must outlive the spawner.
+  RealSpawner(loop::EventLoop& loop, logs::MainLog& main_log, SpawnerSettings settings,
+              OutputLookup outputs);
+  ~RealSpawner() override;
+
+  void SetExitHandler(ExitHandler handler) { on_exit_ = std::move(handler); }
+
+  Result<core::SpawnedChild> Spawn(const config::ProgramSpec& spec) override;
+  Result<void> Signal(core::ChildId child, int signo, bool to_group) override;
+  bool HasLeftovers(const config::ProgramSpec& spec) override;
+  Result<void> SignalLeftovers(const config::ProgramSpec& spec, int signo) override;
+
+  // On SIGCHLD: reaps every exited child, ours (through its exit path) and orphans that were
+  // re-parented to vigild (logged as supervisord does: "reaped unknown pid N").
+  void ReapExited();
+
+  size_t child_count() const { return children_.size(); }
+  bool cgroup_mode() const { return settings_.cgroups.has_value(); }
+  // The cgroup a program runs in, when in cgroup mode.
+  const os::Cgroup* CgroupOf(const std::string& namespec) const;
+  // Removes empty program cgroups, waiting briefly for killed ones to empty.
+  void PruneCgroups();
+
+ private:
+  struct Child {
+    core::ChildId id;
+    std::string namespec;
+    os::PidFd pidfd;
+    std::unique_ptr<loop::Watch> watch;
+    UniqueFd stdin_write;  // kept for sendProcessStdin; closed when the child exits
+    ProgramOutput* output = nullptr;
+  };
+
+  Result<std::vector<std::string>> Environment(const config::ProgramSpec& spec) const;
+  Result<const os::Cgroup*> CgroupFor(const std::string& namespec);
+  void HandleExit(core::ChildId id);
+
+  loop::EventLoop& loop_;
+  logs::MainLog& main_log_;
+  SpawnerSettings settings_;
+  OutputLookup outputs_;
+  ExitHandler on_exit_;
+  std::map<core::ChildId, Child> children_;
+  std::map<pid_t, core::ChildId> by_pid_;
+  std::map<std::string, os::Cgroup> cgroups_;
+  uint64_t next_id_ = 1;
+};
+
+}  // namespace vigil::daemon
