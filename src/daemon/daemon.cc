@@ -9,9 +9,9 @@
 #include <fstream>
 #include <thread>
 
+#include "base/exit_codes.h"
 #include "config/loader.h"
 #include "config/supervisord_builder.h"
-#include "base/exit_codes.h"
 #include "daemon/event_log.h"
 #include "os/process.h"
 
@@ -87,9 +87,10 @@ Result<void> Daemon::SetUpTracking() {
   std::string why;
   cgroups_ = os::CgroupTree::Probe(CgroupInstance(config_), &why);
   if (!cgroups_) {
-    log_->Info(fmt::format("tracking programs by process group ({}); a process that leaves "
-                           "its session cannot be followed",
-                           why));
+    log_->Info(
+        fmt::format("tracking programs by process group ({}); a process that leaves "
+                    "its session cannot be followed",
+                    why));
     return Ok();
   }
   log_->Info(fmt::format("tracking every program in its own cgroup under {}", cgroups_->root()));
@@ -177,15 +178,15 @@ Result<void> Daemon::Start() {
   }
 
   if (std::optional<pid_t> other = RunningVigild(s.pidfile)) {
-    return Error::AlreadyExists(fmt::format(
-        "another vigild (pid {}) is running with this configuration (pid file {})", *other,
-        s.pidfile));
+    return Error::AlreadyExists(
+        fmt::format("another vigild (pid {}) is running with this configuration (pid file {})",
+                    *other, s.pidfile));
   }
 
-  Result<std::unique_ptr<logs::MainLog>> log = logs::MainLog::Open(
-      logs::MainLogOptions{s.logfile, s.logfile_maxbytes, s.logfile_backups, s.loglevel,
-                           s.nodaemon && !s.silent},
-      clock_);
+  Result<std::unique_ptr<logs::MainLog>> log =
+      logs::MainLog::Open(logs::MainLogOptions{s.logfile, s.logfile_maxbytes, s.logfile_backups,
+                                               s.loglevel, s.nodaemon && !s.silent},
+                          clock_);
   if (!log) return log.error();
   log_ = std::move(*log);
   if (!root_warning.empty()) log_->Critical(root_warning);
@@ -242,8 +243,8 @@ Result<void> Daemon::Start() {
                            subreaper.error().message));
   }
   if (Result<void> written = os::WritePidFile(s.pidfile, ::getpid()); !written) {
-    log_->Critical(fmt::format("could not write pidfile {}: {}", s.pidfile,
-                               written.error().message));
+    log_->Critical(
+        fmt::format("could not write pidfile {}: {}", s.pidfile, written.error().message));
   } else {
     pidfile_written_ = true;
   }
@@ -298,8 +299,8 @@ void Daemon::RequestReload() {
   Result<config::SupervisordConfig> loaded = config::LoadSupervisordConfig(config_path_, host_);
   if (loaded) loaded = ApplyOverrides(options_, std::move(*loaded), host_);
   if (!loaded) {
-    log_->Error(fmt::format("reload refused, the running configuration stays: {}",
-                            loaded.error().message));
+    log_->Error(
+        fmt::format("reload refused, the running configuration stays: {}", loaded.error().message));
     return;
   }
   pending_config_ = std::move(*loaded);

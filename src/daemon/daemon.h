@@ -32,7 +32,7 @@ namespace vigil::daemon {
 
 // The signals vigild handles through its signalfd. main() blocks them before anything else.
 inline constexpr std::initializer_list<int> kHandledSignals = {SIGCHLD, SIGTERM, SIGINT,
-                                                              SIGQUIT, SIGHUP,  SIGUSR2};
+                                                               SIGQUIT, SIGHUP,  SIGUSR2};
 
 class Daemon : public core::EventSink {
  public:

@@ -18,9 +18,10 @@ void LogProgramEvent(logs::MainLog& log, const core::ProgramEvent& e) {
       log.Info(fmt::format("spawnerr: {}", e.message));
       return;
     case Kind::kRunning:
-      log.Info(fmt::format("success: {} entered RUNNING state, process has stayed up for > than "
-                           "{} seconds (startsecs)",
-                           e.name, e.startsecs));
+      log.Info(
+          fmt::format("success: {} entered RUNNING state, process has stayed up for > than "
+                      "{} seconds (startsecs)",
+                      e.name, e.startsecs));
       return;
     case Kind::kExited: {
       const std::string line = fmt::format("exited: {} ({}; {})", e.name, e.status.Describe(),
@@ -45,8 +46,7 @@ void LogProgramEvent(logs::MainLog& log, const core::ProgramEvent& e) {
       }
       return;
     case Kind::kSignalError:
-      log.Critical(fmt::format("unknown problem signalling {} ({}): {}", e.name, e.pid,
-                               e.message));
+      log.Critical(fmt::format("unknown problem signalling {} ({}): {}", e.name, e.pid, e.message));
       return;
   }
 }

@@ -80,8 +80,11 @@ Result<std::unique_ptr<ProgramOutput>> ProgramOutput::Create(const config::Progr
 Result<void> ProgramOutput::OpenStream(Stream& stream, const config::LogSpec& log) {
   std::string path;
   switch (log.target) {
-    case config::LogTarget::kNone: return Ok();
-    case config::LogTarget::kFile: path = log.path; break;
+    case config::LogTarget::kNone:
+      return Ok();
+    case config::LogTarget::kFile:
+      path = log.path;
+      break;
     case config::LogTarget::kAuto: {
       std::string name = AutoLogTemplate(settings_, name_, stream.channel);
       int fd = ::mkstemps(name.data(), 4);

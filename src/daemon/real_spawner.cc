@@ -26,8 +26,8 @@ const std::string* FindVariable(const config::Environment& env, std::string_view
 
 }  // namespace
 
-RealSpawner::RealSpawner(loop::EventLoop& loop, logs::MainLog& main_log,
-                         SpawnerSettings settings, OutputLookup outputs)
+RealSpawner::RealSpawner(loop::EventLoop& loop, logs::MainLog& main_log, SpawnerSettings settings,
+                         OutputLookup outputs)
     : loop_(loop),
       main_log_(main_log),
       settings_(std::move(settings)),
@@ -78,9 +78,8 @@ Result<core::SpawnedChild> RealSpawner::Spawn(const config::ProgramSpec& spec) {
                                              spec.user->uid));
     }
     if (::geteuid() != spec.user->uid || ::getegid() != spec.user->gid) {
-      request.credentials =
-          os::Credentials{spec.user->uid, spec.user->gid,
-                          os::GroupsOf(spec.user->login, spec.user->gid)};
+      request.credentials = os::Credentials{spec.user->uid, spec.user->gid,
+                                            os::GroupsOf(spec.user->login, spec.user->gid)};
     }
   }
   // PATH comes from the program's environment, else vigild's, else supervisord's default.
@@ -147,8 +146,8 @@ Result<core::SpawnedChild> RealSpawner::Spawn(const config::ProgramSpec& spec) {
     Result<void> attached =
         output->Attach(std::move(out->read), err ? std::move(err->read) : UniqueFd());
     if (!attached) {
-      main_log_.Error(fmt::format("{}: cannot capture output: {}", namespec,
-                                  attached.error().message));
+      main_log_.Error(
+          fmt::format("{}: cannot capture output: {}", namespec, attached.error().message));
     }
   }
   by_pid_[process->pid] = id;
@@ -167,8 +166,8 @@ Result<void> RealSpawner::Signal(core::ChildId id, int signo, bool to_group) {
   // Process-group mode: the child is a session and process group leader; while it is unreaped
   // its pid (and so the group id) cannot be reused.
   if (::kill(-child.pidfd.pid(), signo) != 0 && errno != ESRCH) {
-    return Error::Io(errno, fmt::format("kill -{} -{}: {}", signo, child.pidfd.pid(),
-                                        std::strerror(errno)));
+    return Error::Io(
+        errno, fmt::format("kill -{} -{}: {}", signo, child.pidfd.pid(), std::strerror(errno)));
   }
   return Ok();
 }
@@ -178,8 +177,8 @@ void RealSpawner::HandleExit(core::ChildId id) {
   if (it == children_.end()) return;
   Result<std::optional<int>> status = it->second.pidfd.TryReap();
   if (!status) {
-    main_log_.Critical(fmt::format("cannot reap {}: {}", it->second.namespec,
-                                   status.error().message));
+    main_log_.Critical(
+        fmt::format("cannot reap {}: {}", it->second.namespec, status.error().message));
     return;
   }
   if (!*status) return;  // not exited yet (a spurious wake-up)

@@ -29,11 +29,11 @@
 namespace vigil::daemon {
 
 struct SpawnerSettings {
-  config::Environment base_environment;  // vigild's own environment
-  std::optional<std::string> serverurl;  // SUPERVISOR_SERVER_URL when the program says AUTO
+  config::Environment base_environment;   // vigild's own environment
+  std::optional<std::string> serverurl;   // SUPERVISOR_SERVER_URL when the program says AUTO
   std::optional<os::CgroupTree> cgroups;  // nullopt: process-group mode
-  int parent_death_signal = 9;           // SIGKILL
-  rlim_t child_nofile_soft = 0;          // RLIMIT_NOFILE soft limit for children; 0 = inherit
+  int parent_death_signal = 9;            // SIGKILL
+  rlim_t child_nofile_soft = 0;           // RLIMIT_NOFILE soft limit for children; 0 = inherit
 };
 
 class RealSpawner : public core::Spawner {

@@ -10,13 +10,18 @@ namespace {
 
 int SyslogPriority(config::LogLevel level) {
   switch (level) {
-    case config::LogLevel::kCritical: return LOG_CRIT;
-    case config::LogLevel::kError: return LOG_ERR;
-    case config::LogLevel::kWarn: return LOG_WARNING;
-    case config::LogLevel::kInfo: return LOG_INFO;
+    case config::LogLevel::kCritical:
+      return LOG_CRIT;
+    case config::LogLevel::kError:
+      return LOG_ERR;
+    case config::LogLevel::kWarn:
+      return LOG_WARNING;
+    case config::LogLevel::kInfo:
+      return LOG_INFO;
     case config::LogLevel::kDebug:
     case config::LogLevel::kTrace:
-    case config::LogLevel::kBlather: return LOG_DEBUG;
+    case config::LogLevel::kBlather:
+      return LOG_DEBUG;
   }
   return LOG_INFO;
 }
@@ -69,8 +74,8 @@ void MainLog::Log(config::LogLevel level, std::string_view message) {
   Result<void> written = file_->Write(line);
   if (!written && !write_failed_) {
     // The log itself cannot say that it is failing; stderr is the last resort.
-    std::string warning = fmt::format("vigild: cannot write the main log: {}\n",
-                                      written.error().message);
+    std::string warning =
+        fmt::format("vigild: cannot write the main log: {}\n", written.error().message);
     [[maybe_unused]] ssize_t n = ::write(2, warning.data(), warning.size());
   }
   write_failed_ = !written;

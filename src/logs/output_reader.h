@@ -22,8 +22,8 @@ class OutputReader {
 
   // `fd` must be the non-blocking read end. `loop` must outlive the reader. `on_closed` runs
   // once, when the last writer has gone; the reader may be destroyed from inside it.
-  static Result<std::unique_ptr<OutputReader>> Create(loop::EventLoop& loop, UniqueFd fd,
-                                                      Sink sink, Closed on_closed);
+  static Result<std::unique_ptr<OutputReader>> Create(loop::EventLoop& loop, UniqueFd fd, Sink sink,
+                                                      Closed on_closed);
   ~OutputReader();
 
   // Reads everything that is in the pipe now (done before a child's exit is acted on, so

@@ -28,15 +28,12 @@ class EventLoopTest : public ::testing::Test {
 TEST_F(EventLoopTest, DispatchesInPhaseOrderThenTheDeadline) {
   os::Pipe io = ReadyPipe(), exits = ReadyPipe(), signals = ReadyPipe();
   std::vector<std::string> order;
-  auto w1 = loop_->WatchFd(io.read.get(), EPOLLIN, Phase::kIo, [&](uint32_t) {
-    order.push_back("io");
-  });
-  auto w2 = loop_->WatchFd(exits.read.get(), EPOLLIN, Phase::kChildExit, [&](uint32_t) {
-    order.push_back("exit");
-  });
-  auto w3 = loop_->WatchFd(signals.read.get(), EPOLLIN, Phase::kSignal, [&](uint32_t) {
-    order.push_back("signal");
-  });
+  auto w1 =
+      loop_->WatchFd(io.read.get(), EPOLLIN, Phase::kIo, [&](uint32_t) { order.push_back("io"); });
+  auto w2 = loop_->WatchFd(exits.read.get(), EPOLLIN, Phase::kChildExit,
+                           [&](uint32_t) { order.push_back("exit"); });
+  auto w3 = loop_->WatchFd(signals.read.get(), EPOLLIN, Phase::kSignal,
+                           [&](uint32_t) { order.push_back("signal"); });
   ASSERT_TRUE(w1 && w2 && w3);
   os::SystemClock clock;
   loop_->SetPrepare([&] { return std::optional<MonotonicTime>(clock.Now()); });
@@ -59,10 +56,10 @@ TEST_F(EventLoopTest, ACallbackMayDestroyAnotherWatchInTheSameBatch) {
   os::Pipe first = ReadyPipe(), second = ReadyPipe();
   std::unique_ptr<Watch> victim;
   int victim_calls = 0;
-  auto killer = loop_->WatchFd(first.read.get(), EPOLLIN, Phase::kSignal,
-                               [&](uint32_t) { victim.reset(); });
-  auto created = loop_->WatchFd(second.read.get(), EPOLLIN, Phase::kIo,
-                                [&](uint32_t) { ++victim_calls; });
+  auto killer =
+      loop_->WatchFd(first.read.get(), EPOLLIN, Phase::kSignal, [&](uint32_t) { victim.reset(); });
+  auto created =
+      loop_->WatchFd(second.read.get(), EPOLLIN, Phase::kIo, [&](uint32_t) { ++victim_calls; });
   ASSERT_TRUE(killer && created);
   victim = std::move(*created);
   ASSERT_TRUE(loop_->RunOnce());

@@ -42,10 +42,18 @@ Result<std::optional<int>> PidFd::TryReap() {
   // Rebuild a classic wait status so callers can use the W* macros.
   int status = 0;
   switch (info.si_code) {
-    case CLD_EXITED: status = (info.si_status & 0xff) << 8; break;
-    case CLD_KILLED: status = info.si_status & 0x7f; break;
-    case CLD_DUMPED: status = (info.si_status & 0x7f) | 0x80; break;
-    default: status = info.si_status & 0x7f; break;
+    case CLD_EXITED:
+      status = (info.si_status & 0xff) << 8;
+      break;
+    case CLD_KILLED:
+      status = info.si_status & 0x7f;
+      break;
+    case CLD_DUMPED:
+      status = (info.si_status & 0x7f) | 0x80;
+      break;
+    default:
+      status = info.si_status & 0x7f;
+      break;
   }
   return std::optional<int>(status);
 }

@@ -42,8 +42,8 @@ Result<rlim_t> RaiseLimit(int resource, rlim_t minimum) {
     wanted.rlim_cur = minimum;
     if (wanted.rlim_max != RLIM_INFINITY && wanted.rlim_max < minimum) wanted.rlim_max = minimum;
     if (::setrlimit(resource, &wanted) != 0) {
-      return Error::Io(errno, "the hard limit is " + std::to_string(limit.rlim_max) +
-                                  " and cannot be raised");
+      return Error::Io(
+          errno, "the hard limit is " + std::to_string(limit.rlim_max) + " and cannot be raised");
     }
     limit = wanted;
   }

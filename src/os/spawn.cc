@@ -7,9 +7,11 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstring>
 
 #include "base/unique_fd.h"
@@ -17,6 +19,16 @@
 
 namespace vigil::os {
 namespace {
+
+// The kernel's struct sigaction for rt_sigaction(2) on x86-64 and aarch64: handler, flags,
+// restorer, then a 64-bit mask. All zero means SIG_DFL with an empty mask.
+struct KernelSigaction {
+  void* handler;
+  unsigned long flags;
+  void* restorer;
+  uint64_t mask;
+};
+constexpr int kLastSignal = 64;
 
 struct ChildFailure {
   int step;
@@ -47,8 +59,7 @@ int LiftAboveStdio(int fd) {
 
 // In the child, after fork: only async-signal-safe calls from here on.
 [[noreturn]] void RunChild(const SpawnRequest& r, char* const* argv, char* const* envp,
-                           const gid_t* groups, size_t group_count, pid_t parent,
-                           int report_fd) {
+                           const gid_t* groups, size_t group_count, pid_t parent, int report_fd) {
   if (r.cgroup_procs_fd >= 0 && ::write(r.cgroup_procs_fd, "0", 1) != 1) {
     Fail(report_fd, SpawnStep::kCgroup);
   }
@@ -79,9 +90,13 @@ int LiftAboveStdio(int fd) {
     // vigild may have died between fork and prctl; then nobody would send the signal.
     if (::getppid() != parent) ::_exit(127);
   }
-  struct sigaction default_action {};
-  default_action.sa_handler = SIG_DFL;
-  for (int signo = 1; signo < NSIG; ++signo) ::sigaction(signo, &default_action, nullptr);
+  // The raw system call, because glibc's sigaction() refuses the two real-time signals it
+  // keeps for itself (32 and 33), and an ignored disposition of those survives exec too.
+  KernelSigaction default_action{};
+  for (int signo = 1; signo <= kLastSignal; ++signo) {
+    if (signo == SIGKILL || signo == SIGSTOP) continue;
+    ::syscall(SYS_rt_sigaction, signo, &default_action, nullptr, sizeof(uint64_t));
+  }
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -97,13 +112,18 @@ int LiftAboveStdio(int fd) {
 std::string DescribeSpawnFailure(SpawnStep step, int err, const SpawnRequest& request) {
   const std::string code = ErrnoName(err);
   switch (step) {
-    case SpawnStep::kCgroup: return fmt::format("couldn't join the program's cgroup: {}", code);
-    case SpawnStep::kSession: return fmt::format("couldn't start a new session: {}", code);
-    case SpawnStep::kStdio: return fmt::format("couldn't set up stdin/stdout/stderr: {}", code);
+    case SpawnStep::kCgroup:
+      return fmt::format("couldn't join the program's cgroup: {}", code);
+    case SpawnStep::kSession:
+      return fmt::format("couldn't start a new session: {}", code);
+    case SpawnStep::kStdio:
+      return fmt::format("couldn't set up stdin/stdout/stderr: {}", code);
     case SpawnStep::kDirectory:
       return fmt::format("couldn't chdir to {}: {}", request.directory.value_or(""), code);
-    case SpawnStep::kUmask: return fmt::format("couldn't set the umask: {}", code);
-    case SpawnStep::kLimits: return fmt::format("couldn't set resource limits: {}", code);
+    case SpawnStep::kUmask:
+      return fmt::format("couldn't set the umask: {}", code);
+    case SpawnStep::kLimits:
+      return fmt::format("couldn't set resource limits: {}", code);
     case SpawnStep::kGroups:
       return fmt::format("couldn't set supplementary groups: {}", code);
     case SpawnStep::kGid:

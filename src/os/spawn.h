@@ -35,7 +35,7 @@ struct ResourceLimit {
 };
 
 struct SpawnRequest {
-  std::string path;                     // the file to execute
+  std::string path;  // the file to execute
   std::vector<std::string> argv;
   std::vector<std::string> environment;  // "KEY=value"
   std::optional<std::string> directory;
@@ -59,8 +59,19 @@ struct SpawnedProcess {
 
 // The step of the child's setup that failed, for messages such as supervisord's
 // "couldn't chdir to /x: ENOENT".
-enum class SpawnStep { kCgroup, kSession, kStdio, kDirectory, kUmask, kLimits, kGroups,
-                       kGid, kUid, kParentDeath, kExec };
+enum class SpawnStep {
+  kCgroup,
+  kSession,
+  kStdio,
+  kDirectory,
+  kUmask,
+  kLimits,
+  kGroups,
+  kGid,
+  kUid,
+  kParentDeath,
+  kExec
+};
 
 // Errors: ErrorCode::kSpawn with the failing step's message and errno (e.g. "couldn't exec
 // /bin/x: EACCES"), or kIo when fork/pipe/pidfd_open themselves failed. When the error comes

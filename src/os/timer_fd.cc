@@ -18,9 +18,8 @@ Result<TimerFd> TimerFd::Create() {
 Result<void> TimerFd::Arm(std::optional<MonotonicTime> deadline) {
   itimerspec spec{};
   if (deadline) {
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                        deadline->time_since_epoch())
-                        .count();
+    const auto ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(deadline->time_since_epoch()).count();
     // An all-zero it_value would disarm; a deadline at (or before) zero means "now".
     const int64_t at = ns > 0 ? ns : 1;
     spec.it_value.tv_sec = at / 1'000'000'000;

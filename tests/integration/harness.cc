@@ -171,8 +171,7 @@ void Vigild::Signal(int signo) const { ::kill(pid_, signo); }
 std::optional<int> Vigild::WaitExit(std::chrono::milliseconds timeout) {
   if (exited_) return std::nullopt;
   int status = 0;
-  const bool done = WaitUntil(
-      [&] { return ::waitpid(pid_, &status, WNOHANG) == pid_; }, timeout);
+  const bool done = WaitUntil([&] { return ::waitpid(pid_, &status, WNOHANG) == pid_; }, timeout);
   if (!done) return std::nullopt;
   exited_ = true;
   return status;

@@ -29,7 +29,8 @@ class OutputTest : public ::testing::Test {
 TEST_F(OutputTest, RotationKeepsExactlyBackupsFilesWithNoByteLostOrDuplicated) {
   constexpr size_t kTotal = 300 * 1024;
   vigild_.Start(Vigild::Config(
-      "[program:writer]\ncommand=" + Child("--bytes=" + std::to_string(kTotal) + " --touch=%(here)s/done --sleep=forever") +
+      "[program:writer]\ncommand=" +
+      Child("--bytes=" + std::to_string(kTotal) + " --touch=%(here)s/done --sleep=forever") +
       "\nstdout_logfile=%(here)s/out.log\nstdout_logfile_maxbytes=64KB\n"
       "stdout_logfile_backups=3\nstartsecs=0\n"));
   ASSERT_TRUE(WaitUntil([&] { return FileExists(dir_ / "done"); }, seconds(20)));
@@ -76,10 +77,10 @@ TEST_F(OutputTest, RedirectStderrMergesStreams) {
 // A full disk never blocks or kills the child: vigild drops what it cannot write, says so, and
 // keeps supervising.
 TEST_F(OutputTest, AFullDiskDropsOutputButNotTheChild) {
-  vigild_.Start(Vigild::Config(
-      "[program:chatty]\ncommand=" +
-      Child("--lines=1000 --touch=%(here)s/written --sleep=forever") +
-      "\nstdout_logfile=/dev/full\nstdout_logfile_maxbytes=0\nstartsecs=0\n"));
+  vigild_.Start(
+      Vigild::Config("[program:chatty]\ncommand=" +
+                     Child("--lines=1000 --touch=%(here)s/written --sleep=forever") +
+                     "\nstdout_logfile=/dev/full\nstdout_logfile_maxbytes=0\nstartsecs=0\n"));
   ASSERT_TRUE(WaitUntil([&] { return FileExists(dir_ / "written"); }, seconds(20)));
   ASSERT_TRUE(vigild_.WaitForLog("output is being dropped and counted")) << vigild_.Log();
   const pid_t child = *vigild_.LatestPidOf("chatty");

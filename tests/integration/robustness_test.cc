@@ -28,8 +28,8 @@ TEST(RobustnessTest, ThousandCrashRestartCyclesLeakNothing) {
   vigild.Start(Vigild::Config("[program:flaky]\ncommand=/bin/sh -c 'test -e " + hold +
                               " && exec sleep 3600; exit 1'\nstartsecs=0\nautorestart=true\n"));
   std::optional<pid_t> sleeper;
-  ASSERT_TRUE(WaitUntil([&] { return (sleeper = SleepingChild(vigild.pid())).has_value(); },
-                        seconds(20)));
+  ASSERT_TRUE(
+      WaitUntil([&] { return (sleeper = SleepingChild(vigild.pid())).has_value(); }, seconds(20)));
   const int fds_at_rest = CountFds(vigild.pid());
 
   ::unlink(hold.c_str());

@@ -35,8 +35,8 @@ TEST(SeedTest, SeedProgramsRunAndComeBackAfterKill9) {
   Vigild vigild(dir, "run/vigild.log");
   vigild.Start(ReadFile(dir / "supervisord.conf"));
   for (const char* name : {"doris_be", "PaloFe", "BrokerBootstrap"}) {
-    ASSERT_TRUE(vigild.WaitForLog(std::string("success: ") + name, 1, seconds(60)))
-        << name << "\n" << vigild.Log();
+    ASSERT_TRUE(vigild.WaitForLog(std::string("success: ") + name, 1, seconds(60))) << name << "\n"
+                                                                                    << vigild.Log();
   }
   // Each start script runs its service in the foreground without exec (as Doris's do): kill -9
   // hits the service process, the script then exits with its status, and vigild restarts it.
@@ -44,10 +44,11 @@ TEST(SeedTest, SeedProgramsRunAndComeBackAfterKill9) {
     const pid_t script = *vigild.LatestPidOf(name);
     std::vector<pid_t> service;
     ASSERT_TRUE(WaitUntil([&] { return !(service = ChildrenOf(script)).empty(); }, seconds(20)))
-        << name << " (script pid " << script << ")\n" << vigild.Log();
+        << name << " (script pid " << script << ")\n"
+        << vigild.Log();
     ::kill(service.front(), SIGKILL);
-    ASSERT_TRUE(vigild.WaitForLog(std::string("success: ") + name, 2, seconds(60)))
-        << name << "\n" << vigild.Log();
+    ASSERT_TRUE(vigild.WaitForLog(std::string("success: ") + name, 2, seconds(60))) << name << "\n"
+                                                                                    << vigild.Log();
     EXPECT_NE(*vigild.LatestPidOf(name), script);
   }
   EXPECT_EQ(vigild.Stop(), 0);
