@@ -31,6 +31,8 @@ namespace vigil::config {
 struct SourceLocation {
   std::string file;
   int line = 0;
+
+  bool operator==(const SourceLocation&) const = default;
 };
 
 struct IniEntry {

@@ -18,3 +18,14 @@ std::string Namespec(const ProgramSpec& spec) {
 }
 
 }  // namespace vigil::config
+
+namespace vigil::config {
+
+bool SameSettings(const ProgramSpec& a, const ProgramSpec& b) {
+  ProgramSpec left = a;
+  ProgramSpec right = b;
+  left.where = right.where = SourceLocation{};
+  return left == right;
+}
+
+}  // namespace vigil::config

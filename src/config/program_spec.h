@@ -40,6 +40,8 @@ struct LogSpec {
   int64_t capture_maxbytes = 0;         // supervisord capture mode; 0 = off
   bool events_enabled = false;          // PROCESS_LOG events
   bool syslog = false;                  // also send each line to syslog
+
+  bool operator==(const LogSpec&) const = default;
 };
 
 struct UserSpec {
@@ -47,6 +49,8 @@ struct UserSpec {
   std::string login;  // the password database's name for `uid`
   uid_t uid = 0;
   gid_t gid = 0;  // the user's primary group
+
+  bool operator==(const UserSpec&) const = default;
 };
 
 // supervisord's restart rules (process.py): a start succeeds after `startsecs`; a failed
@@ -57,6 +61,8 @@ struct SupervisordRestart {
   int64_t startretries = 3;
   AutoRestart autorestart = AutoRestart::kUnexpected;
   std::vector<int> exitcodes = {0};
+
+  bool operator==(const SupervisordRestart&) const = default;
 };
 
 struct StopSpec {
@@ -64,6 +70,8 @@ struct StopSpec {
   Duration timeout = std::chrono::seconds(10);  // stopwaitsecs, then SIGKILL
   bool signal_group = false;                    // stopasgroup
   bool kill_group = false;                      // killasgroup
+
+  bool operator==(const StopSpec&) const = default;
 };
 
 enum class ProgramKind { kProgram, kEventListener, kFcgiProgram };
@@ -100,9 +108,15 @@ struct ProgramSpec {
   int64_t process_num = 0;  // this process's number among numprocs
   int64_t numprocs = 1;
   SourceLocation where;  // the section header that defined it
+
+  bool operator==(const ProgramSpec&) const = default;
 };
 
 // "group:name", or just "name" when both are the same (supervisord's make_namespec).
 std::string Namespec(const ProgramSpec& spec);
+
+// Whether two processes would run the same way: every setting equal, wherever in which file
+// they were written (supervisord's ProcessConfig equality, used by reread/update).
+bool SameSettings(const ProgramSpec& a, const ProgramSpec& b);
 
 }  // namespace vigil::config

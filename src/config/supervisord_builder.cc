@@ -192,6 +192,9 @@ Result<SupervisordConfig> ConfigBuilder::Build() {
       process.environment = std::move(merged);
     }
   }
+  Result<std::vector<AccessRule>> access = AccessRulesFromDocument(doc_, state_);
+  if (!access) return access.error();
+  config_.access = std::move(*access);
   Result<std::vector<HttpServerSpec>> servers = ServersFromDocument(doc_, state_);
   if (!servers) return servers.error();
   config_.servers = std::move(*servers);

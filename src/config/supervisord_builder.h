@@ -48,6 +48,9 @@ Result<std::vector<GroupSpec>> GroupsFromDocument(const IniDocument& doc, BuildS
 // Every [inet_http_server*] section, then every [unix_http_server*] section.
 Result<std::vector<HttpServerSpec>> ServersFromDocument(const IniDocument& doc, BuildState& state);
 
+// vigil's [access:NAME] sections.
+Result<std::vector<AccessRule>> AccessRulesFromDocument(const IniDocument& doc, BuildState& state);
+
 // supervisord's _processes_from_section(): the processes of one [program:x],
 // [eventlistener:x] or [fcgi-program:x] section, in group `group_name`, sorted by priority.
 Result<std::vector<ProgramSpec>> ProgramsFromSection(const IniDocument& doc,

@@ -57,6 +57,17 @@ struct RpcInterfaceSpec {
   std::string factory;
 };
 
+// vigil's access list ([access:NAME] sections, which supervisord ignores): the users and groups
+// named may use the verbs on the programs matched. See docs/access.md.
+struct AccessRule {
+  std::string name;
+  std::vector<uid_t> uids;
+  std::vector<gid_t> gids;
+  std::vector<std::string> verbs;     // read, start, stop, restart, signal, tail, reload, admin
+  std::vector<std::string> programs;  // fnmatch patterns over "group:name" and group names
+  SourceLocation where;
+};
+
 struct GroupSpec {
   enum class Kind { kProcessGroup, kEventListenerPool, kFcgiGroup } kind = Kind::kProcessGroup;
   std::string name;
@@ -76,6 +87,7 @@ struct SupervisordConfig {
   SupervisordSection supervisord;
   std::vector<HttpServerSpec> servers;
   std::vector<RpcInterfaceSpec> rpcinterfaces;
+  std::vector<AccessRule> access;
   std::vector<GroupSpec> groups;  // sorted by (priority, name)
   // The fallback SUPERVISOR_SERVER_URL: the first unix server, else the first inet server.
   std::optional<std::string> serverurl;

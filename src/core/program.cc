@@ -47,6 +47,7 @@ void Program::Start() {
         "Program::Start in a state that does not allow starting");
   killing_ = false;
   spawn_error_.clear();
+  last_spawn_failure_.reset();
   exit_status_ = 0;
   ever_started_ = true;
   deadline_.reset();
@@ -54,8 +55,8 @@ void Program::Start() {
   last_start_wall_ = host_.WallNow();
   ChangeState(ProgramState::kStarting);
 
-  std::string error = spec_.argv_error;
-  if (error.empty()) {
+  Error failure = Error::FailedPrecondition(spec_.argv_error);
+  if (spec_.argv_error.empty()) {
     Result<SpawnedChild> spawned = host_.Spawn(spec_);
     if (spawned) {
       child_ = spawned->id;
@@ -68,11 +69,12 @@ void Program::Start() {
       }
       return;
     }
-    error = spawned.error().message;
+    failure = spawned.error();
   }
-  spawn_error_ = error;
+  spawn_error_ = failure.message;
+  last_spawn_failure_ = failure;
   ProgramEvent failed = MakeEvent(ProgramEvent::Kind::kSpawnError);
-  failed.message = error;
+  failed.message = failure.message;
   host_.Publish(std::move(failed));
   EnterBackoff();
 }

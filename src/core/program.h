@@ -87,6 +87,9 @@ class Program {
   int exit_status() const { return exit_status_; }
   // supervisord's spawnerr: why the last start failed or the last exit was unexpected.
   const std::string& spawn_error() const { return spawn_error_; }
+  // The error of the last spawn attempt, when it failed at once (its code tells a missing
+  // command from one that cannot run from a failed fork).
+  const std::optional<Error>& last_spawn_failure() const { return last_spawn_failure_; }
 
  private:
   void ChangeState(ProgramState to, bool expected = true);
@@ -117,6 +120,7 @@ class Program {
   std::optional<MonotonicTime> deadline_;
   int exit_status_ = 0;
   std::string spawn_error_;
+  std::optional<Error> last_spawn_failure_;
 };
 
 }  // namespace vigil::core

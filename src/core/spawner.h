@@ -34,6 +34,11 @@ class Spawner {
   // Supervisor::OnChildExited, exactly once.
   virtual Result<SpawnedChild> Spawn(const config::ProgramSpec& spec) = 0;
 
+  // The checks a spawn makes before forking (the command can be found and executed), without
+  // starting anything: supervisord's startProcess answers NO_FILE / NOT_EXECUTABLE from them
+  // and leaves the process as it was. Errors: kNotFound, kFailedPrecondition.
+  virtual Result<void> CheckCommand(const config::ProgramSpec& spec) = 0;
+
   // Sends `signo` to the child, or to every process of the program when `to_group` (its
   // process group or cgroup). A child that has already exited but not yet been reported is
   // not an error.

@@ -160,12 +160,18 @@ Result<void> Supervisor::Start(std::string_view namespec) {
   }
   program->Start();
   Deliver();
-  // A spawn error leaves the program in BACKOFF (or FATAL) with the reason in spawn_error().
-  if (program->state() != ProgramState::kStarting && program->state() != ProgramState::kRunning &&
-      !program->spawn_error().empty()) {
-    return Error::Spawn(0, program->spawn_error());
-  }
+  // A spawn error leaves the program in BACKOFF (or FATAL) with the reason recorded.
+  if (program->last_spawn_failure()) return *program->last_spawn_failure();
   return Ok();
+}
+
+Result<void> Supervisor::CheckCommand(std::string_view namespec) {
+  Program* program = MutableProcess(namespec);
+  if (program == nullptr) return Error::NotFound(std::string(namespec));
+  if (!program->spec().argv_error.empty()) {
+    return Error::FailedPrecondition(program->spec().argv_error);
+  }
+  return spawner_.CheckCommand(program->spec());
 }
 
 Result<void> Supervisor::Stop(std::string_view namespec) {

@@ -51,9 +51,11 @@ class Supervisor {
 
   // Commands on one process, named "group:name" or "name" (= "name:name").
   // Start: NotFound; AlreadyExists when in a running state (STARTING, RUNNING, BACKOFF);
-  // FailedPrecondition when UNKNOWN or shutting down; Spawn when the start failed at once
-  // (the message is the spawn error).
+  // FailedPrecondition when UNKNOWN or shutting down; when the start failed at once, the
+  // spawner's error (its message is the spawn error).
   Result<void> Start(std::string_view namespec);
+  // The spawner's pre-fork checks for `namespec`'s command (see Spawner::CheckCommand).
+  Result<void> CheckCommand(std::string_view namespec);
   // Stop: NotFound; FailedPrecondition when not in a running state.
   Result<void> Stop(std::string_view namespec);
   // Signal: NotFound; FailedPrecondition when there is no child to signal; Io when the kernel

@@ -20,6 +20,10 @@ namespace {
 
 std::string SignalLabel(int signo) { return config::SignalName(signo); }
 
+bool IsLoopbackHost(const std::string& host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
+}
+
 // The cgroup directory name for this configuration: stable across restarts of vigild with the
 // same file (so leftovers of a killed vigild are found), distinct between configurations.
 std::string CgroupInstance(const config::SupervisordConfig& config) {
@@ -54,7 +58,10 @@ Daemon::Daemon(const config::Host& host, std::string config_path, Options option
       config_(std::move(config)) {}
 
 Daemon::~Daemon() {
-  // Programs' readers and watches refer to the loop: destroy them first.
+  // The HTTP side refers to the API, which refers to the access list and to this daemon;
+  // programs' readers and watches refer to the loop: destroy them in that order, first.
+  http_.reset();
+  api_.reset();
   supervisor_.reset();
   outputs_.clear();
   spawner_.reset();
@@ -111,20 +118,58 @@ Result<void> Daemon::SetUpTracking() {
   return Ok();
 }
 
-Result<void> Daemon::LoadPrograms() {
+Result<void> Daemon::AddGroupFromSpec(const config::GroupSpec& group) {
   OutputSettings settings{config_.supervisord.childlogdir, config_.supervisord.identifier,
-                          config_.supervisord.strip_ansi};
-  for (const config::GroupSpec& group : config_.groups) {
-    for (const config::ProgramSpec& process : group.processes) {
-      Result<std::unique_ptr<ProgramOutput>> output =
-          ProgramOutput::Create(process, settings, *loop_, *log_);
-      if (!output) {
-        return Error::Io(output.error().sys_errno,
-                         fmt::format("{}: {}", config::Namespec(process), output.error().message));
-      }
-      outputs_[config::Namespec(process)] = std::move(*output);
+                          config_.supervisord.strip_ansi,
+                          [this](const std::string& path) { NotifyLog(path); }};
+  for (const config::ProgramSpec& process : group.processes) {
+    Result<std::unique_ptr<ProgramOutput>> output =
+        ProgramOutput::Create(process, settings, *loop_, *log_);
+    if (!output) {
+      return Error::Io(output.error().sys_errno,
+                       fmt::format("{}: {}", config::Namespec(process), output.error().message));
     }
-    if (Result<void> added = supervisor_->AddGroup(group); !added) return added;
+    outputs_[config::Namespec(process)] = std::move(*output);
+  }
+  return supervisor_->AddGroup(group);
+}
+
+Result<void> Daemon::LoadPrograms() {
+  configured_groups_ = config_.groups;
+  for (const config::GroupSpec& group : config_.groups) {
+    if (Result<void> added = AddGroupFromSpec(group); !added) return added;
+  }
+  return Ok();
+}
+
+Result<void> Daemon::StartServers() {
+  access_ = std::make_unique<api::AccessControl>(config_.access, host_);
+  api_ = std::make_unique<api::ApiServer>(
+      *this, *access_, config_.servers,
+      [this](config::LogLevel level, const std::string& message) { log_->Log(level, message); });
+  Result<std::unique_ptr<api::HttpServer>> http = api::HttpServer::Create(*loop_, *api_);
+  if (!http) return http.error();
+  http_ = std::move(*http);
+  for (size_t i = 0; i < config_.servers.size(); ++i) {
+    const config::HttpServerSpec& server = config_.servers[i];
+    if (!server.username) {
+      // Anyone who can reach an unauthenticated TCP port controls every program: refused
+      // beyond loopback, warned about on it.
+      if (server.family == config::HttpServerSpec::Family::kInet && !IsLoopbackHost(server.host)) {
+        return Error::FailedPrecondition(fmt::format(
+            "[{}] listens on {}:{} without username and password; vigild refuses to offer "
+            "unauthenticated control beyond loopback (set username= and password=, or "
+            "port=127.0.0.1:{})",
+            server.section, server.host.empty() ? "*" : server.host, server.port, server.port));
+      }
+      log_->Critical(fmt::format("Server '{}' running without any HTTP authentication checking",
+                                 server.section));
+    }
+    Result<void> listening = server.family == config::HttpServerSpec::Family::kUnix
+                                 ? http_->ListenUnix(server.file, static_cast<mode_t>(server.chmod),
+                                                     server.chown_uid, server.chown_gid, i)
+                                 : http_->ListenTcp(server.host, server.port, i);
+    if (!listening) return listening;
   }
   return Ok();
 }
@@ -236,6 +281,8 @@ Result<void> Daemon::Start() {
   });
   supervisor_ = std::make_unique<core::Supervisor>(clock_, *spawner_, *this);
   if (Result<void> loaded = LoadPrograms(); !loaded) return loaded;
+  log_->SetObserver([this] { NotifyLog(log_->path()); });
+  if (Result<void> servers = StartServers(); !servers) return servers;
 
   // Not inherited across fork: only now, in the process that stays.
   if (Result<void> subreaper = os::BecomeChildSubreaper(); !subreaper) {
@@ -250,8 +297,17 @@ Result<void> Daemon::Start() {
   }
   log_->Info(fmt::format("vigild started with pid {}", ::getpid()));
 
-  loop_->SetPrepare([this] { return supervisor_->NextDeadline(); });
-  loop_->SetDeadlineHandler([this] { supervisor_->OnDeadline(); });
+  loop_->SetPrepare([this] {
+    std::optional<MonotonicTime> next = supervisor_->NextDeadline();
+    std::optional<MonotonicTime> http = http_->NextDeadline(clock_);
+    if (http && (!next || *http < *next)) next = http;
+    if (drain_deadline_ && (!next || *drain_deadline_ < *next)) next = drain_deadline_;
+    return next;
+  });
+  loop_->SetDeadlineHandler([this] {
+    supervisor_->OnDeadline();
+    http_->OnDeadline();
+  });
   supervisor_->StartAutostart();
   return Ok();
 }
@@ -268,10 +324,7 @@ void Daemon::OnSignal(int signo) {
     case SIGTERM:
     case SIGINT:
     case SIGQUIT:
-      log_->Warn(fmt::format("received {} indicating exit request", SignalLabel(signo)));
-      mood_ = Mood::kShuttingDown;
-      pending_config_.reset();
-      supervisor_->BeginShutdown();
+      BeginShutdown(fmt::format("received {} indicating exit request", SignalLabel(signo)));
       return;
     case SIGHUP:
       if (mood_ == Mood::kShuttingDown) {
@@ -294,6 +347,13 @@ void Daemon::OnSignal(int signo) {
   }
 }
 
+void Daemon::BeginShutdown(std::string_view why) {
+  log_->Warn(std::string(why));
+  mood_ = Mood::kShuttingDown;
+  pending_config_.reset();
+  supervisor_->BeginShutdown();
+}
+
 void Daemon::RequestReload() {
   // Unlike supervisord, a broken configuration is refused before anything is stopped.
   Result<config::SupervisordConfig> loaded = config::LoadSupervisordConfig(config_path_, host_);
@@ -313,6 +373,7 @@ Result<void> Daemon::FinishReload() {
   pending_config_.reset();
   supervisor_ = std::make_unique<core::Supervisor>(clock_, *spawner_, *this);
   outputs_.clear();
+  access_->SetRules(config_.access);
   for (const std::string& info : config_.infos) log_->Info(info);
   for (const std::string& warning : config_.warnings) log_->Warn(warning);
   CleanAutoLogs();
@@ -325,9 +386,22 @@ Result<void> Daemon::FinishReload() {
 }
 
 void Daemon::Cleanup() {
+  if (http_) http_->CloseListeners();
   if (pidfile_written_) ::unlink(config_.supervisord.pidfile.c_str());
   if (spawner_) spawner_->PruneCgroups();
   if (cgroups_) static_cast<void>(os::Cgroup(cgroups_->root()).Remove());
+}
+
+// The replies to the last requests (the "shutdown" that ended vigild, say) still go out: the
+// listeners close, and the loop runs until every reply is sent or a second has passed.
+void Daemon::FlushReplies() {
+  http_->CloseListeners();
+  drain_deadline_ = clock_.Now() + std::chrono::seconds(1);
+  while (http_->busy() && clock_.Now() < *drain_deadline_) {
+    if (!loop_->RunOnce()) break;
+    api_->PollPending();
+  }
+  drain_deadline_.reset();
 }
 
 int Daemon::Run() {
@@ -344,8 +418,12 @@ int Daemon::Run() {
       Cleanup();
       return exit_code::kFailure;
     }
+    api_->PollPending();
     if (mood_ == Mood::kRunning || !supervisor_->IsShutDown()) continue;
-    if (mood_ == Mood::kShuttingDown) break;
+    if (mood_ == Mood::kShuttingDown) {
+      FlushReplies();
+      break;
+    }
     if (Result<void> reloaded = FinishReload(); !reloaded) {
       log_->Critical(fmt::format("reload failed: {}", reloaded.error().message));
       Cleanup();

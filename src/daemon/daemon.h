@@ -10,12 +10,18 @@
 //          kept), stop everything, start again from the new configuration;
 //   SIGUSR2: reopen every log file;
 //   SIGCHLD: reap exited children and orphans.
+// It serves the HTTP servers of the configuration (supervisord's XML-RPC API, log tails, vigil's
+// JSON API) and implements the api::Control interface they act through (daemon_control.cc).
 
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "api/access_control.h"
+#include "api/api_server.h"
+#include "api/control.h"
+#include "api/http_server.h"
 #include "config/host.h"
 #include "config/supervisord_config.h"
 #include "core/events.h"
@@ -34,7 +40,7 @@ namespace vigil::daemon {
 inline constexpr std::initializer_list<int> kHandledSignals = {SIGCHLD, SIGTERM, SIGINT,
                                                                SIGQUIT, SIGHUP,  SIGUSR2};
 
-class Daemon : public core::EventSink {
+class Daemon : public core::EventSink, public api::Control {
  public:
   // `host` must outlive the daemon. `config_path` and `options` are kept for reloads.
   Daemon(const config::Host& host, std::string config_path, Options options,
@@ -46,12 +52,41 @@ class Daemon : public core::EventSink {
 
   void OnProgramEvent(const core::ProgramEvent& event) override;
 
+  // api::Control (daemon_control.cc).
+  core::Supervisor& supervisor() override { return *supervisor_; }
+  const Clock& clock() const override { return clock_; }
+  api::DaemonState state() const override;
+  const config::SupervisordConfig& config() const override { return config_; }
+  pid_t pid() const override;
+  std::string MainLogPath() const override;
+  Result<void> ClearMainLog() override;
+  void RequestShutdown() override;
+  void RequestRestart() override;
+  Result<core::ConfigDiff> Reread() override;
+  const std::vector<config::GroupSpec>& ConfiguredGroups() const override {
+    return configured_groups_;
+  }
+  Result<void> AddGroup(std::string_view name) override;
+  Result<void> RemoveGroup(std::string_view name) override;
+  std::string StdoutLogPath(const std::string& namespec) const override;
+  std::string StderrLogPath(const std::string& namespec) const override;
+  Result<void> ClearProcessLogs(const std::string& namespec) override;
+  Result<void> SendStdin(const std::string& namespec, std::string_view data) override;
+  std::unique_ptr<api::Subscription> ObserveLog(const std::string& path,
+                                                api::LogObserver& observer) override;
+
  private:
   enum class Mood { kRunning, kShuttingDown, kReloading };
 
   Result<void> Start();
   Result<void> SetUpTracking();
   Result<void> LoadPrograms();
+  Result<void> AddGroupFromSpec(const config::GroupSpec& group);
+  Result<void> StartServers();
+  void NotifyLog(const std::string& path);
+  Result<config::SupervisordConfig> ReadConfiguration() const;
+  void BeginShutdown(std::string_view why);
+  void FlushReplies();
   void CleanAutoLogs();
   void OnSignal(int signo);
   void RequestReload();
@@ -64,6 +99,7 @@ class Daemon : public core::EventSink {
   Options options_;
   config::SupervisordConfig config_;
   std::optional<config::SupervisordConfig> pending_config_;
+  std::vector<config::GroupSpec> configured_groups_;  // as last read (addProcessGroup's source)
 
   os::SystemClock clock_;
   std::unique_ptr<loop::EventLoop> loop_;
@@ -74,7 +110,12 @@ class Daemon : public core::EventSink {
   std::unique_ptr<RealSpawner> spawner_;
   std::unique_ptr<core::Supervisor> supervisor_;
   std::map<std::string, std::unique_ptr<ProgramOutput>> outputs_;  // by namespec
+  std::unique_ptr<api::AccessControl> access_;
+  std::unique_ptr<api::ApiServer> api_;
+  std::unique_ptr<api::HttpServer> http_;
+  std::map<std::string, std::vector<api::LogObserver*>> log_observers_;  // by path
   Mood mood_ = Mood::kRunning;
+  std::optional<MonotonicTime> drain_deadline_;  // while replies are flushed at exit
   bool pidfile_written_ = false;
 };
 

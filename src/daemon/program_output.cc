@@ -113,6 +113,7 @@ void ProgramOutput::Record(Stream& stream, std::string_view data) {
   }
   if (!stream.file) return;
   Result<void> written = stream.file->Write(data);
+  if (settings_.on_write) settings_.on_write(stream.file->path());
   const uint64_t dropped = stream.file->dropped_bytes();
   if (!written && stream.reported_dropped == 0) {
     // The first loss is reported at once; later ones are summed up when writing works again.
@@ -160,6 +161,15 @@ Result<void> ProgramOutput::Reopen() {
   for (Stream* stream : {&stdout_, &stderr_}) {
     if (!stream->file) continue;
     if (Result<void> r = stream->file->Reopen(); !r) return r;
+  }
+  return Ok();
+}
+
+Result<void> ProgramOutput::Clear() {
+  for (Stream* stream : {&stdout_, &stderr_}) {
+    if (!stream->file) continue;
+    if (Result<void> r = stream->file->Clear(); !r) return r;
+    if (settings_.on_write) settings_.on_write(stream->file->path());
   }
   return Ok();
 }

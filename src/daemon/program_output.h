@@ -5,6 +5,7 @@
 // Each spawned child's pipes are attached to it; a pipe stays attached until its last writer
 // is gone, even after the child itself has exited.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,8 @@ struct OutputSettings {
   std::string childlogdir;
   std::string identifier;
   bool strip_ansi = false;
+  // Called with a log file's path after it was written to (for followers of the log).
+  std::function<void(const std::string& path)> on_write;
 };
 
 // supervisord's name for an AUTO log file (before mkstemp fills in the random part):
@@ -54,6 +57,8 @@ class ProgramOutput {
   // as supervisord's child writes its "couldn't exec" messages there.
   void WriteNotice(std::string_view line);
   Result<void> Reopen();
+  // supervisord's clearProcessLogs: empties both log files.
+  Result<void> Clear();
   // Deletes AUTO files (when the program is removed); explicit files stay.
   void RemoveAutoFiles();
 

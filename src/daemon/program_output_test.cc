@@ -12,7 +12,7 @@ TEST(AutoLogNameTest, MatchesSupervisordsCleanupPattern) {
   EXPECT_FALSE(IsAutoLogName("---supervisor-a1B2c3.log", "supervisor"));  // nothing before
   EXPECT_FALSE(IsAutoLogName("web.log", "supervisor"));
   EXPECT_FALSE(IsAutoLogName("web-stdout---supervisor-.log", "supervisor"));
-  OutputSettings settings{"/tmp", "ident", false};
+  OutputSettings settings{"/tmp", "ident", false, nullptr};
   EXPECT_EQ(AutoLogTemplate(settings, "web", "stdout"), "/tmp/web-stdout---ident-XXXXXX.log");
 }
 

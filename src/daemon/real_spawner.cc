@@ -66,6 +66,19 @@ const os::Cgroup* RealSpawner::CgroupOf(const std::string& namespec) const {
   return it == cgroups_.end() ? nullptr : &it->second;
 }
 
+Result<std::string> RealSpawner::ResolveFor(const config::ProgramSpec& spec) const {
+  // PATH comes from the program's environment, else vigild's, else supervisord's default.
+  const std::string* path_variable = FindVariable(spec.environment, "PATH");
+  if (path_variable == nullptr) path_variable = FindVariable(settings_.base_environment, "PATH");
+  return os::ResolveCommand(spec.argv.at(0), os::SearchPath(path_variable));
+}
+
+Result<void> RealSpawner::CheckCommand(const config::ProgramSpec& spec) {
+  Result<std::string> filename = ResolveFor(spec);
+  if (!filename) return filename.error();
+  return Ok();
+}
+
 Result<core::SpawnedChild> RealSpawner::Spawn(const config::ProgramSpec& spec) {
   const std::string namespec = config::Namespec(spec);
   ProgramOutput* output = outputs_(spec);
@@ -82,10 +95,7 @@ Result<core::SpawnedChild> RealSpawner::Spawn(const config::ProgramSpec& spec) {
                                             os::GroupsOf(spec.user->login, spec.user->gid)};
     }
   }
-  // PATH comes from the program's environment, else vigild's, else supervisord's default.
-  const std::string* path_variable = FindVariable(spec.environment, "PATH");
-  if (path_variable == nullptr) path_variable = FindVariable(settings_.base_environment, "PATH");
-  Result<std::string> filename = os::ResolveCommand(spec.argv.at(0), os::SearchPath(path_variable));
+  Result<std::string> filename = ResolveFor(spec);
   if (!filename) return filename.error();
   request.path = *filename;
   request.argv = spec.argv;
@@ -132,7 +142,8 @@ Result<core::SpawnedChild> RealSpawner::Spawn(const config::ProgramSpec& spec) {
     return process.error();
   }
   const core::ChildId id{next_id_++};
-  Child child{id, namespec, std::move(process->pidfd), nullptr, std::move(in->write), output};
+  Child child{id,      namespec, std::move(process->pidfd), nullptr, std::move(in->write), {},
+              nullptr, output};
   Result<std::unique_ptr<loop::Watch>> watch = loop_.WatchFd(
       child.pidfd.fd(), EPOLLIN, loop::Phase::kChildExit, [this, id](uint32_t) { HandleExit(id); });
   if (!watch) {
@@ -170,6 +181,50 @@ Result<void> RealSpawner::Signal(core::ChildId id, int signo, bool to_group) {
         errno, fmt::format("kill -{} -{}: {}", signo, child.pidfd.pid(), std::strerror(errno)));
   }
   return Ok();
+}
+
+Result<void> RealSpawner::WriteStdin(core::ChildId id, std::string_view data) {
+  auto it = children_.find(id);
+  if (it == children_.end() || !it->second.stdin_write) {
+    return Error::NotFound("the process's stdin is closed");
+  }
+  it->second.stdin_pending.append(data);
+  FlushStdin(id);
+  auto again = children_.find(id);
+  if (again == children_.end() || !again->second.stdin_write) {
+    return Error::NotFound("the process's stdin is closed");
+  }
+  return Ok();
+}
+
+void RealSpawner::FlushStdin(core::ChildId id) {
+  auto it = children_.find(id);
+  if (it == children_.end()) return;
+  Child& child = it->second;
+  while (!child.stdin_pending.empty()) {
+    ssize_t n =
+        ::write(child.stdin_write.get(), child.stdin_pending.data(), child.stdin_pending.size());
+    if (n > 0) {
+      child.stdin_pending.erase(0, static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) {
+      if (!child.stdin_watch) {
+        Result<std::unique_ptr<loop::Watch>> watch =
+            loop_.WatchFd(child.stdin_write.get(), EPOLLOUT, loop::Phase::kIo,
+                          [this, id](uint32_t) { FlushStdin(id); });
+        if (watch) child.stdin_watch = std::move(*watch);
+      }
+      return;
+    }
+    // EPIPE or another error: the child no longer reads its stdin.
+    child.stdin_watch.reset();
+    child.stdin_write.Reset();
+    child.stdin_pending.clear();
+    return;
+  }
+  child.stdin_watch.reset();
 }
 
 void RealSpawner::HandleExit(core::ChildId id) {

@@ -49,9 +49,14 @@ class RealSpawner : public core::Spawner {
   void SetExitHandler(ExitHandler handler) { on_exit_ = std::move(handler); }
 
   Result<core::SpawnedChild> Spawn(const config::ProgramSpec& spec) override;
+  Result<void> CheckCommand(const config::ProgramSpec& spec) override;
   Result<void> Signal(core::ChildId child, int signo, bool to_group) override;
   bool HasLeftovers(const config::ProgramSpec& spec) override;
   Result<void> SignalLeftovers(const config::ProgramSpec& spec, int signo) override;
+
+  // Writes to the child's stdin (supervisord's sendProcessStdin). What the pipe cannot take now
+  // is kept and written as it drains. NotFound when the stdin is closed (the child closed it).
+  Result<void> WriteStdin(core::ChildId child, std::string_view data);
 
   // On SIGCHLD: reaps every exited child, ours (through its exit path) and orphans that were
   // re-parented to vigild (logged as supervisord does: "reaped unknown pid N").
@@ -70,13 +75,17 @@ class RealSpawner : public core::Spawner {
     std::string namespec;
     os::PidFd pidfd;
     std::unique_ptr<loop::Watch> watch;
-    UniqueFd stdin_write;  // kept for sendProcessStdin; closed when the child exits
+    UniqueFd stdin_write;       // kept for sendProcessStdin; closed when the child exits
+    std::string stdin_pending;  // written as the pipe drains
+    std::unique_ptr<loop::Watch> stdin_watch;
     ProgramOutput* output = nullptr;
   };
 
   Result<std::vector<std::string>> Environment(const config::ProgramSpec& spec) const;
+  Result<std::string> ResolveFor(const config::ProgramSpec& spec) const;
   Result<const os::Cgroup*> CgroupFor(const std::string& namespec);
   void HandleExit(core::ChildId id);
+  void FlushStdin(core::ChildId id);
 
   loop::EventLoop& loop_;
   logs::MainLog& main_log_;

@@ -82,6 +82,7 @@ void MainLog::Log(config::LogLevel level, std::string_view message) {
   if (options_.echo_to_stdout) {
     [[maybe_unused]] ssize_t n = ::write(1, line.data(), line.size());
   }
+  if (observer_) observer_();
 }
 
 Result<void> MainLog::Reopen() {
@@ -91,7 +92,9 @@ Result<void> MainLog::Reopen() {
 
 Result<void> MainLog::Clear() {
   if (!file_) return Ok();
-  return file_->Clear();
+  Result<void> cleared = file_->Clear();
+  if (observer_) observer_();
+  return cleared;
 }
 
 std::string MainLog::path() const { return file_ ? file_->path() : std::string(); }

@@ -6,6 +6,7 @@
 // echoed to stdout in the foreground unless silent, or sent to syslog when the path is
 // "syslog". Messages below the configured level are dropped.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,6 +42,8 @@ class MainLog {
 
   Result<void> Reopen();
   Result<void> Clear();
+  // Called after every line written (for followers of the log).
+  void SetObserver(std::function<void()> observer) { observer_ = std::move(observer); }
   // The file's path, or empty when logging to syslog.
   std::string path() const;
 
@@ -52,6 +55,7 @@ class MainLog {
   const Clock& clock_;
   std::unique_ptr<RotatingFile> file_;  // null for syslog
   bool write_failed_ = false;           // reported once, to stderr, until a write works again
+  std::function<void()> observer_;
 };
 
 }  // namespace vigil::logs

@@ -173,6 +173,7 @@ CASES = {
     "rpcinterface_stock": S + "[rpcinterface:supervisor]\n"
     "supervisor.rpcinterface_factory=supervisor.rpcinterface:make_main_rpcinterface\n",
     "rpcinterface_no_factory": S + "[rpcinterface:supervisor]\n",
+    "vigil_access_section": P + "[access:ops]\nusers=root\nverbs=read,start\nprograms=a\n",
     "fcgi_program": S + "[fcgi-program:f]\ncommand=/bin/cat\nsocket=unix:///tmp/f.sock\n",
     "fcgi_no_socket": S + "[fcgi-program:f]\ncommand=/bin/cat\n",
     "fcgi_relative_socket": S + "[fcgi-program:f]\ncommand=/bin/cat\nsocket=unix://f.sock\n",

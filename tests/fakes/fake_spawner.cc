@@ -12,6 +12,14 @@ Result<core::SpawnedChild> FakeSpawner::Spawn(const config::ProgramSpec& spec) {
   return child;
 }
 
+Result<void> FakeSpawner::CheckCommand(const config::ProgramSpec& spec) {
+  if (auto it = failures_.find(config::Namespec(spec));
+      it != failures_.end() && !it->second.empty()) {
+    return Error::NotFound(it->second);
+  }
+  return Ok();
+}
+
 Result<void> FakeSpawner::Signal(core::ChildId child, int signo, bool to_group) {
   if (!signal_failure_.empty()) return Error::Io(1, signal_failure_);
   signals_.push_back(SignalRecord{child, signo, to_group, clock_.Seconds()});

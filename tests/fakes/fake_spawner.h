@@ -30,6 +30,7 @@ class FakeSpawner : public core::Spawner {
   explicit FakeSpawner(const FakeClock& clock) : clock_(clock) {}
 
   Result<core::SpawnedChild> Spawn(const config::ProgramSpec& spec) override;
+  Result<void> CheckCommand(const config::ProgramSpec& spec) override;
   Result<void> Signal(core::ChildId child, int signo, bool to_group) override;
   bool HasLeftovers(const config::ProgramSpec& spec) override;
   Result<void> SignalLeftovers(const config::ProgramSpec& spec, int signo) override;

@@ -26,8 +26,8 @@ TEST(EnvironmentTest, ProgramsGetSupervisordsEnvironmentAndTheirSettings) {
   const std::string env = ReadFile(dir / "env");
   for (const std::string& line : std::vector<std::string>{
            "SUPERVISOR_ENABLED=1", "SUPERVISOR_PROCESS_NAME=env", "SUPERVISOR_GROUP_NAME=env",
-        "SUPERVISOR_SERVER_URL=unix://" + (dir / "vigil.sock"), "MINE=a b", "SHARED=program",
-        "GLOBAL=1"}) {
+           "SUPERVISOR_SERVER_URL=unix://" + (dir / "vigil.sock"), "MINE=a b", "SHARED=program",
+           "GLOBAL=1"}) {
     EXPECT_NE(env.find(line + "\n"), std::string::npos) << line << "\n" << env;
   }
   const std::string ids = ReadFile(dir / "ids");
@@ -49,14 +49,12 @@ TEST(EnvironmentTest, UserSwitchesCredentialsLikeInitgroups) {
   ASSERT_EQ(::mkdir(shared.c_str(), 0777), 0);
   ASSERT_EQ(::chmod(shared.c_str(), 0777), 0);
   Vigild vigild(dir);
-  vigild.Start(Vigild::Config("[program:nobody]\ncommand=" +
-                              Child("--dump-ids=" + shared + "/ids --sleep=forever") +
-                              "\nuser=nobody\nstartsecs=0\n"));
-  ASSERT_TRUE(WaitUntil([&] { return FileExists(shared + "/ids"); }, seconds(20)))
-      << vigild.Log();
+  vigild.Start(Vigild::Config(
+      "[program:nobody]\ncommand=" + Child("--dump-ids=" + shared + "/ids --sleep=forever") +
+      "\nuser=nobody\nstartsecs=0\n"));
+  ASSERT_TRUE(WaitUntil([&] { return FileExists(shared + "/ids"); }, seconds(20))) << vigild.Log();
   const std::string ids = ReadFile(shared + "/ids");
-  EXPECT_NE(ids.find("uid=65534 euid=65534 gid=65534 egid=65534 groups=65534 "),
-            std::string::npos)
+  EXPECT_NE(ids.find("uid=65534 euid=65534 gid=65534 egid=65534 groups=65534 "), std::string::npos)
       << ids;
   EXPECT_EQ(vigild.Stop(), 0);
 }

@@ -1,0 +1,254 @@
+#include "api/api_server.h"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+#include "api/process_methods.h"
+#include "base/strings.h"
+#include "os/files.h"
+#include "protocol/py_codecs.h"
+
+namespace vigil::api {
+namespace {
+
+HttpResponse Text(int status, std::string body) {
+  return HttpResponse{status, {{"Content-Type", "text/plain"}}, std::move(body)};
+}
+
+std::string Sha1Hex(std::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha1(), nullptr) != 1) return "";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
+
+// Percent-decoding of a URL path segment (supervisord unquotes the logtail name).
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string Unquote(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
+        HexValue(text[i + 2]) >= 0) {
+      out += static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool PasswordMatches(const std::string& configured, const std::string& given) {
+  if (configured.starts_with("{SHA}")) return Sha1Hex(given) == configured.substr(5);
+  return configured == given;
+}
+
+// Follows one log file for /logtail: the last 1024 bytes first, then whatever is appended;
+// "==> File truncated <==" when it shrinks, and the new file after a rotation (supervisord's
+// tail_f_producer). Woken by the daemon whenever the log changes, never by a timer.
+class ApiServer::LogFollower : public LogObserver {
+ public:
+  LogFollower(Control& control, std::string path, std::shared_ptr<HttpExchange> exchange)
+      : path_(std::move(path)), exchange_(std::move(exchange)) {
+    std::optional<os::FileIdentity> file = os::StatFile(path_);
+    if (file) {
+      inode_ = file->inode;
+      offset_ = std::max<int64_t>(0, file->size - 1024);
+    }
+    OnLogChanged();
+    subscription_ = control.ObserveLog(path_, *this);
+  }
+
+  void OnLogChanged() override {
+    if (exchange_->finished()) return;
+    std::optional<os::FileIdentity> file = os::StatFile(path_);
+    if (!file) return;
+    if (file->inode != inode_) {  // rotated: follow the new file from its start
+      inode_ = file->inode;
+      offset_ = 0;
+    }
+    if (file->size < offset_) {
+      offset_ = 0;
+      exchange_->Stream("==> File truncated <==\n");
+    }
+    if (file->size > offset_) {
+      Result<std::string> data = os::ReadRange(path_, offset_, file->size - offset_);
+      if (!data) return;
+      offset_ += static_cast<int64_t>(data->size());
+      exchange_->Stream(*data);
+    }
+  }
+
+  bool finished() const { return exchange_->finished(); }
+
+ private:
+  std::string path_;
+  std::shared_ptr<HttpExchange> exchange_;
+  std::unique_ptr<Subscription> subscription_;
+  ino_t inode_ = 0;
+  int64_t offset_ = 0;
+};
+
+ApiServer::ApiServer(Control& control, const AccessControl& access,
+                     std::vector<config::HttpServerSpec> servers, Logger log)
+    : control_(control), access_(access), servers_(std::move(servers)), log_(std::move(log)) {}
+
+ApiServer::~ApiServer() = default;
+
+bool ApiServer::Authenticated(const HttpRequest& request) const {
+  if (request.peer.listener >= servers_.size()) return false;
+  const config::HttpServerSpec& server = servers_[request.peer.listener];
+  if (!server.username) return true;
+  const std::string header = request.Header("authorization");
+  if (!header.starts_with("Basic ")) return false;
+  Result<std::string> decoded = protocol::DecodePyBase64(header.substr(6));
+  if (!decoded) return false;
+  const size_t colon = decoded->find(':');
+  if (colon == std::string::npos) return false;
+  return decoded->substr(0, colon) == *server.username &&
+         PasswordMatches(*server.password, decoded->substr(colon + 1));
+}
+
+void ApiServer::Handle(const HttpRequest& request, std::shared_ptr<HttpExchange> exchange) {
+  if (!Authenticated(request)) {
+    exchange->Reply(HttpResponse{401,
+                                 {{"WWW-Authenticate", "Basic realm=\"default\""},
+                                  {"Connection", "close"},
+                                  {"Content-Type", "text/plain"}},
+                                 "401 Unauthorized\n"});
+    return;
+  }
+  if (request.path == "/RPC2") {
+    if (request.method != "POST") {
+      exchange->Reply(Text(400, "400 Bad Request: XML-RPC needs POST\n"));
+      return;
+    }
+    HandleRpc(request, exchange);
+    return;
+  }
+  if (request.path.starts_with("/logtail/") || request.path == "/mainlogtail") {
+    HandleLogTail(request, exchange);
+    return;
+  }
+  if (request.path == "/" || request.path == "/index.html") {
+    exchange->Reply(Text(200, "vigild\n"));
+    return;
+  }
+  exchange->Reply(Text(404, "404 Not Found\n"));
+}
+
+void ApiServer::Finish(const std::shared_ptr<HttpExchange>& exchange, const RpcResult& result) {
+  std::string body;
+  if (const RpcError* error = std::get_if<RpcError>(&result.outcome)) {
+    body = protocol::SerializeXmlRpcFault(static_cast<int>(error->code), error->text);
+  } else {
+    Result<std::string> serialized =
+        protocol::SerializeXmlRpcResponse(std::get<XmlRpcValue>(result.outcome));
+    if (!serialized) {
+      log_(config::LogLevel::kError,
+           fmt::format("cannot encode an XML-RPC reply: {}", serialized.error().message));
+      exchange->Reply(Text(500, "500 Internal Server Error\n"));
+      return;
+    }
+    body = std::move(*serialized);
+  }
+  exchange->Reply(HttpResponse{200, {{"Content-Type", "text/xml"}}, std::move(body)});
+}
+
+void ApiServer::HandleRpc(const HttpRequest& request,
+                          const std::shared_ptr<HttpExchange>& exchange) {
+  Result<protocol::XmlRpcCall> call = protocol::ParseXmlRpcCall(request.body);
+  if (!call) {
+    exchange->Reply(Text(400, fmt::format("400 Bad Request: {}\n", call.error().message)));
+    return;
+  }
+  RpcContext context{control_, access_, request.peer,
+                     [this](const std::string& message) {
+                       log_(config::LogLevel::kWarn, message);
+                     }};
+  RpcResult result = methods_.Call(context, call->method, call->params);
+  if (RpcPoll* poll = std::get_if<RpcPoll>(&result.outcome)) {
+    pending_.push_back(PendingCall{exchange, std::move(*poll)});
+    return;
+  }
+  Finish(exchange, result);
+}
+
+void ApiServer::PollPending() {
+  // A poll may change state that other polls read; each runs once per call.
+  std::vector<PendingCall> waiting = std::move(pending_);
+  pending_.clear();
+  for (PendingCall& call : waiting) {
+    if (call.exchange->finished()) continue;  // the client went away
+    std::optional<RpcResult> done = call.poll();
+    if (done) {
+      Finish(call.exchange, *done);
+    } else {
+      pending_.push_back(std::move(call));
+    }
+  }
+  std::erase_if(followers_, [](const auto& follower) { return follower->finished(); });
+}
+
+void ApiServer::HandleLogTail(const HttpRequest& request,
+                              const std::shared_ptr<HttpExchange>& exchange) {
+  if (request.method != "GET") {
+    exchange->Reply(Text(400, "400 Bad Request: log tails need GET\n"));
+    return;
+  }
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"Content-Type", "text/plain;charset=utf-8"}};
+  if (request.path == "/mainlogtail") {
+    if (!access_.AllowedAnywhere(request.peer, Verb::kAdmin)) {
+      log_(config::LogLevel::kWarn,
+           fmt::format("access denied: {} may not tail the main log", access_.Describe(request.peer)));
+      exchange->Reply(Text(403, "403 Forbidden\n"));
+      return;
+    }
+    path = control_.MainLogPath();
+  } else {
+    std::string rest = Unquote(request.path.substr(std::string_view("/logtail/").size()));
+    bool stderr_log = false;
+    if (rest.ends_with("/stderr")) {
+      stderr_log = true;
+      rest.resize(rest.size() - 7);
+    } else if (rest.ends_with("/stdout")) {
+      rest.resize(rest.size() - 7);
+    }
+    const std::string namespec = rest.find(':') == std::string::npos ? rest + ":" + rest : rest;
+    const core::Program* program = control_.supervisor().FindProcess(namespec);
+    if (program == nullptr) {
+      exchange->Reply(Text(404, "404 Not Found\n"));
+      return;
+    }
+    if (!access_.Allowed(request.peer, Verb::kTail, program->namespec())) {
+      log_(config::LogLevel::kWarn, fmt::format("access denied: {} may not tail {}",
+                                                access_.Describe(request.peer),
+                                                program->namespec()));
+      exchange->Reply(Text(403, "403 Forbidden\n"));
+      return;
+    }
+    path = stderr_log ? control_.StderrLogPath(program->namespec())
+                      : control_.StdoutLogPath(program->namespec());
+    headers.emplace_back("X-Accel-Buffering", "no");
+  }
+  if (path.empty() || !os::StatFile(path)) {
+    exchange->Reply(Text(404, "404 Not Found\n"));
+    return;
+  }
+  exchange->ReplyStreaming(200, std::move(headers));
+  followers_.push_back(std::make_unique<LogFollower>(control_, path, exchange));
+}
+
+}  // namespace vigil::api

@@ -1,0 +1,86 @@
+#pragma once
+
+// Control: what the API may do to the running daemon. The daemon implements it; the API layer
+// (XML-RPC, /logtail, the JSON API) only talks to vigild through it.
+
+#include <sys/types.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "base/time.h"
+#include "config/supervisord_config.h"
+#include "core/config_diff.h"
+#include "core/supervisor.h"
+
+namespace vigil::api {
+
+// supervisord's SupervisorStates.
+enum class DaemonState { kFatal = 2, kRunning = 1, kRestarting = 0, kShutdown = -1 };
+
+// Notified after bytes were appended to a log file, or after it was rotated or cleared.
+class LogObserver {
+ public:
+  virtual ~LogObserver() = default;
+  virtual void OnLogChanged() = 0;
+};
+
+// Ends a registration when destroyed.
+class Subscription {
+ public:
+  explicit Subscription(std::function<void()> cancel) : cancel_(std::move(cancel)) {}
+  ~Subscription() {
+    if (cancel_) cancel_();
+  }
+  Subscription(const Subscription&) = delete;
+  Subscription& operator=(const Subscription&) = delete;
+
+ private:
+  std::function<void()> cancel_;
+};
+
+class Control {
+ public:
+  virtual ~Control() = default;
+
+  virtual core::Supervisor& supervisor() = 0;
+  virtual const Clock& clock() const = 0;
+  virtual DaemonState state() const = 0;
+  virtual const config::SupervisordConfig& config() const = 0;
+  virtual pid_t pid() const = 0;
+
+  // The main log's path; empty when it goes to syslog.
+  virtual std::string MainLogPath() const = 0;
+  virtual Result<void> ClearMainLog() = 0;
+  virtual void RequestShutdown() = 0;
+  virtual void RequestRestart() = 0;  // supervisord's restart(): a full reload
+
+  // reloadConfig: parse the configuration again and keep it for addProcessGroup/update; what
+  // it changes against what runs. Errors: the configuration's own message.
+  virtual Result<core::ConfigDiff> Reread() = 0;
+  // The groups of the configuration as last read (what addProcessGroup adds from).
+  virtual const std::vector<config::GroupSpec>& ConfiguredGroups() const = 0;
+  // addProcessGroup (NotFound when the configuration has no such group, AlreadyExists when it
+  // runs) and removeProcessGroup (NotFound, FailedPrecondition while a process runs).
+  virtual Result<void> AddGroup(std::string_view name) = 0;
+  virtual Result<void> RemoveGroup(std::string_view name) = 0;
+
+  // A process's log files ("" when discarded).
+  virtual std::string StdoutLogPath(const std::string& namespec) const = 0;
+  virtual std::string StderrLogPath(const std::string& namespec) const = 0;
+  virtual Result<void> ClearProcessLogs(const std::string& namespec) = 0;
+  // Writes to a running process's stdin. FailedPrecondition when it does not run, NotFound
+  // when its stdin is closed.
+  virtual Result<void> SendStdin(const std::string& namespec, std::string_view data) = 0;
+
+  // Registers `observer` for changes of the log file at `path` until the returned handle is
+  // destroyed. `observer` must outlive the handle.
+  virtual std::unique_ptr<Subscription> ObserveLog(const std::string& path,
+                                                   LogObserver& observer) = 0;
+};
+
+}  // namespace vigil::api

@@ -1,0 +1,28 @@
+#pragma once
+
+// Reading parts of files, for the log-reading API (supervisord's readLog, tailProcessLog, and
+// /logtail).
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "base/result.h"
+
+namespace vigil::os {
+
+struct FileIdentity {
+  dev_t device = 0;
+  ino_t inode = 0;
+  int64_t size = 0;
+};
+
+// Size and identity of the file at `path`; nullopt when it does not exist.
+std::optional<FileIdentity> StatFile(const std::string& path);
+
+// Up to `length` bytes of `path` from `offset` (fewer at the end of the file).
+Result<std::string> ReadRange(const std::string& path, int64_t offset, int64_t length);
+
+}  // namespace vigil::os
