@@ -11,13 +11,20 @@ namespace vigil::api {
 
 std::string_view VerbName(Verb verb) {
   switch (verb) {
-    case Verb::kRead: return "read";
-    case Verb::kStart: return "start";
-    case Verb::kStop: return "stop";
-    case Verb::kSignal: return "signal";
-    case Verb::kTail: return "tail";
-    case Verb::kReload: return "reload";
-    case Verb::kAdmin: return "admin";
+    case Verb::kRead:
+      return "read";
+    case Verb::kStart:
+      return "start";
+    case Verb::kStop:
+      return "stop";
+    case Verb::kSignal:
+      return "signal";
+    case Verb::kTail:
+      return "tail";
+    case Verb::kReload:
+      return "reload";
+    case Verb::kAdmin:
+      return "admin";
   }
   return "?";
 }
@@ -61,8 +68,7 @@ bool AccessControl::Allowed(const Peer& peer, Verb verb, std::string_view target
     if (!Grants(rule, verb) || !Names(rule, peer)) continue;
     for (const std::string& pattern : rule.programs) {
       if (::fnmatch(pattern.c_str(), name.c_str(), 0) == 0 ||
-          ::fnmatch(pattern.c_str(), group.c_str(), 0) == 0 ||
-          (pattern == group + ":*")) {
+          ::fnmatch(pattern.c_str(), group.c_str(), 0) == 0 || (pattern == group + ":*")) {
         return true;
       }
     }

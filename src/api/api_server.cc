@@ -101,7 +101,12 @@ class ApiServer::LogFollower : public LogObserver {
 
 ApiServer::ApiServer(Control& control, const AccessControl& access,
                      std::vector<config::HttpServerSpec> servers, Logger log)
-    : control_(control), access_(access), servers_(std::move(servers)), log_(std::move(log)) {}
+    : control_(control),
+      access_(access),
+      servers_(std::move(servers)),
+      log_(std::move(log)),
+      json_(control, access, methods_,
+            [this](const std::string& message) { log_(config::LogLevel::kWarn, message); }) {}
 
 ApiServer::~ApiServer() = default;
 
@@ -140,6 +145,15 @@ void ApiServer::Handle(const HttpRequest& request, std::shared_ptr<HttpExchange>
     HandleLogTail(request, exchange);
     return;
   }
+  if (request.path.starts_with("/api/v1/")) {
+    std::variant<HttpResponse, PendingReply> reply = json_.Handle(request);
+    if (PendingReply* pending = std::get_if<PendingReply>(&reply)) {
+      Park(exchange, std::move(*pending));
+    } else {
+      exchange->Reply(std::get<HttpResponse>(std::move(reply)));
+    }
+    return;
+  }
   if (request.path == "/" || request.path == "/index.html") {
     exchange->Reply(Text(200, "vigild\n"));
     return;
@@ -147,7 +161,7 @@ void ApiServer::Handle(const HttpRequest& request, std::shared_ptr<HttpExchange>
   exchange->Reply(Text(404, "404 Not Found\n"));
 }
 
-void ApiServer::Finish(const std::shared_ptr<HttpExchange>& exchange, const RpcResult& result) {
+HttpResponse ApiServer::RpcReply(const RpcResult& result) {
   std::string body;
   if (const RpcError* error = std::get_if<RpcError>(&result.outcome)) {
     body = protocol::SerializeXmlRpcFault(static_cast<int>(error->code), error->text);
@@ -157,12 +171,25 @@ void ApiServer::Finish(const std::shared_ptr<HttpExchange>& exchange, const RpcR
     if (!serialized) {
       log_(config::LogLevel::kError,
            fmt::format("cannot encode an XML-RPC reply: {}", serialized.error().message));
-      exchange->Reply(Text(500, "500 Internal Server Error\n"));
-      return;
+      return Text(500, "500 Internal Server Error\n");
     }
     body = std::move(*serialized);
   }
-  exchange->Reply(HttpResponse{200, {{"Content-Type", "text/xml"}}, std::move(body)});
+  return HttpResponse{200, {{"Content-Type", "text/xml"}}, std::move(body)};
+}
+
+void ApiServer::Park(const std::shared_ptr<HttpExchange>& exchange, PendingReply reply) {
+  pending_.push_back(PendingCall{exchange, std::move(reply)});
+}
+
+std::optional<MonotonicTime> ApiServer::NextDeadline() const {
+  std::optional<MonotonicTime> next;
+  for (const PendingCall& call : pending_) {
+    if (call.reply.deadline && (!next || *call.reply.deadline < *next)) {
+      next = call.reply.deadline;
+    }
+  }
+  return next;
 }
 
 void ApiServer::HandleRpc(const HttpRequest& request,
@@ -172,16 +199,20 @@ void ApiServer::HandleRpc(const HttpRequest& request,
     exchange->Reply(Text(400, fmt::format("400 Bad Request: {}\n", call.error().message)));
     return;
   }
-  RpcContext context{control_, access_, request.peer,
-                     [this](const std::string& message) {
+  RpcContext context{control_, access_, request.peer, [this](const std::string& message) {
                        log_(config::LogLevel::kWarn, message);
                      }};
   RpcResult result = methods_.Call(context, call->method, call->params);
   if (RpcPoll* poll = std::get_if<RpcPoll>(&result.outcome)) {
-    pending_.push_back(PendingCall{exchange, std::move(*poll)});
+    Park(exchange, PendingReply{[this, poll = std::move(*poll)]() -> std::optional<HttpResponse> {
+                                  std::optional<RpcResult> done = poll();
+                                  if (!done) return std::nullopt;
+                                  return RpcReply(*done);
+                                },
+                                std::nullopt});
     return;
   }
-  Finish(exchange, result);
+  exchange->Reply(RpcReply(result));
 }
 
 void ApiServer::PollPending() {
@@ -190,9 +221,9 @@ void ApiServer::PollPending() {
   pending_.clear();
   for (PendingCall& call : waiting) {
     if (call.exchange->finished()) continue;  // the client went away
-    std::optional<RpcResult> done = call.poll();
+    std::optional<HttpResponse> done = call.reply.poll();
     if (done) {
-      Finish(call.exchange, *done);
+      call.exchange->Reply(std::move(*done));
     } else {
       pending_.push_back(std::move(call));
     }
@@ -211,8 +242,8 @@ void ApiServer::HandleLogTail(const HttpRequest& request,
       {"Content-Type", "text/plain;charset=utf-8"}};
   if (request.path == "/mainlogtail") {
     if (!access_.AllowedAnywhere(request.peer, Verb::kAdmin)) {
-      log_(config::LogLevel::kWarn,
-           fmt::format("access denied: {} may not tail the main log", access_.Describe(request.peer)));
+      log_(config::LogLevel::kWarn, fmt::format("access denied: {} may not tail the main log",
+                                                access_.Describe(request.peer)));
       exchange->Reply(Text(403, "403 Forbidden\n"));
       return;
     }
@@ -233,9 +264,9 @@ void ApiServer::HandleLogTail(const HttpRequest& request,
       return;
     }
     if (!access_.Allowed(request.peer, Verb::kTail, program->namespec())) {
-      log_(config::LogLevel::kWarn, fmt::format("access denied: {} may not tail {}",
-                                                access_.Describe(request.peer),
-                                                program->namespec()));
+      log_(config::LogLevel::kWarn,
+           fmt::format("access denied: {} may not tail {}", access_.Describe(request.peer),
+                       program->namespec()));
       exchange->Reply(Text(403, "403 Forbidden\n"));
       return;
     }

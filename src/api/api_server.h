@@ -16,6 +16,7 @@
 #include "api/access_control.h"
 #include "api/control.h"
 #include "api/http_server.h"
+#include "api/json_api.h"
 #include "api/rpc.h"
 #include "config/supervisord_config.h"
 
@@ -35,24 +36,28 @@ class ApiServer : public HttpHandler {
   // Completes the replies that were waiting (startProcess with wait, stops, multicalls) once
   // what they wait for has happened. Call after every loop iteration.
   void PollPending();
+  // The earliest time a waiting reply must be looked at even if nothing happens (a timeout).
+  std::optional<MonotonicTime> NextDeadline() const;
 
  private:
   class LogFollower;
   struct PendingCall {
     std::shared_ptr<HttpExchange> exchange;
-    RpcPoll poll;
+    PendingReply reply;
   };
 
   bool Authenticated(const HttpRequest& request) const;
   void HandleRpc(const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange);
   void HandleLogTail(const HttpRequest& request, const std::shared_ptr<HttpExchange>& exchange);
-  void Finish(const std::shared_ptr<HttpExchange>& exchange, const RpcResult& result);
+  HttpResponse RpcReply(const RpcResult& result);
+  void Park(const std::shared_ptr<HttpExchange>& exchange, PendingReply reply);
 
   Control& control_;
   const AccessControl& access_;
   std::vector<config::HttpServerSpec> servers_;
   Logger log_;
   RpcMethods methods_;
+  JsonApi json_;
   std::vector<PendingCall> pending_;
   std::vector<std::unique_ptr<LogFollower>> followers_;
 };

@@ -69,6 +69,13 @@ class Control {
   virtual Result<void> AddGroup(std::string_view name) = 0;
   virtual Result<void> RemoveGroup(std::string_view name) = 0;
 
+  // One process inside a running group (vigil's per-process update): RemoveProcess needs it
+  // stopped; AddProcess adds it to its group and starts it if it has autostart.
+  virtual Result<void> RemoveProcess(const std::string& namespec) = 0;
+  virtual Result<void> AddProcess(const config::ProgramSpec& spec) = 0;
+  // "cgroup" or "process group", and where.
+  virtual std::string TrackingMode() const = 0;
+
   // A process's log files ("" when discarded).
   virtual std::string StdoutLogPath(const std::string& namespec) const = 0;
   virtual std::string StderrLogPath(const std::string& namespec) const = 0;

@@ -16,9 +16,12 @@ XmlRpcValue NoneOr(const std::optional<std::string>& value) {
 
 XmlRpcValue LogfileValue(const config::LogSpec& log, const std::string& path) {
   switch (log.target) {
-    case config::LogTarget::kNone: return "none";
-    case config::LogTarget::kAuto: return "auto";
-    case config::LogTarget::kFile: return path;
+    case config::LogTarget::kNone:
+      return "none";
+    case config::LogTarget::kAuto:
+      return "auto";
+    case config::LogTarget::kFile:
+      return path;
   }
   return "none";
 }
@@ -38,7 +41,8 @@ RpcResult GetAllConfigInfo(RpcContext& context) {
           {"directory", NoneOr(p.directory)},
           {"uid", p.user ? XmlRpcValue(static_cast<int64_t>(p.user->uid)) : XmlRpcValue("none")},
           {"command", p.command},
-          {"exitcodes", [&] {
+          {"exitcodes",
+           [&] {
              XmlRpcArray codes;
              for (int code : p.restart.exitcodes) codes.push_back(code);
              return XmlRpcValue(std::move(codes));
@@ -205,8 +209,7 @@ RpcResult ClearAllProcessLogs(RpcContext& context) {
   return XmlRpcValue(std::move(results));
 }
 
-RpcResult SendProcessStdin(RpcContext& context, const std::string& name,
-                           const std::string& chars) {
+RpcResult SendProcessStdin(RpcContext& context, const std::string& name, const std::string& chars) {
   std::variant<const core::Program*, RpcError> p = OneProcess(context, name);
   if (RpcError* error = std::get_if<RpcError>(&p)) return *error;
   const core::Program* program = std::get<const core::Program*>(p);

@@ -80,15 +80,15 @@ struct HttpCallbacks {
   }
 
   static bool QueueStreaming(HttpExchange& exchange) {
-    MHD_Response* response = MHD_create_response_from_callback(
-        MHD_SIZE_UNKNOWN, 32 * 1024, &ReadStream, &exchange, nullptr);
+    MHD_Response* response = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024,
+                                                               &ReadStream, &exchange, nullptr);
     if (response == nullptr) return false;
     for (const auto& [name, value] : exchange.stream_headers_) {
       MHD_add_response_header(response, name.c_str(), value.c_str());
     }
-    const bool queued = MHD_queue_response(exchange.connection_,
-                                           static_cast<unsigned>(exchange.stream_status_),
-                                           response) == MHD_YES;
+    const bool queued =
+        MHD_queue_response(exchange.connection_, static_cast<unsigned>(exchange.stream_status_),
+                           response) == MHD_YES;
     MHD_destroy_response(response);
     return queued;
   }
@@ -150,7 +150,8 @@ struct HttpCallbacks {
       state->dispatched = true;
       if (state->too_large) {
         exchange.reply_ = HttpResponse{
-            413, {{"Content-Type", "text/plain"}},
+            413,
+            {{"Content-Type", "text/plain"}},
             fmt::format("request body larger than {} bytes\n", server->limits_.max_body_bytes)};
       } else {
         server->handler_.Handle(state->request, state->exchange);
@@ -266,7 +267,8 @@ HttpServer::~HttpServer() {
       if (exchange->streaming_) {
         exchange->EndStream();
       } else {
-        exchange->Reply(HttpResponse{503, {{"Content-Type", "text/plain"}}, "vigild is stopping\n"});
+        exchange->Reply(
+            HttpResponse{503, {{"Content-Type", "text/plain"}}, "vigild is stopping\n"});
       }
     }
     MHD_run(daemon_);
@@ -321,8 +323,7 @@ Result<void> HttpServer::AddListener(UniqueFd fd, std::string unix_path, size_t 
   listeners_.push_back(Listener{std::move(fd), nullptr, std::move(unix_path), index, port});
   const size_t position = listeners_.size() - 1;
   Result<std::unique_ptr<loop::Watch>> watch = loop_.WatchFd(
-      listeners_.back().fd.get(), EPOLLIN, loop::Phase::kIo,
-      [this, position](uint32_t) {
+      listeners_.back().fd.get(), EPOLLIN, loop::Phase::kIo, [this, position](uint32_t) {
         AcceptAll(listeners_[position]);
         Run();
       });
@@ -338,16 +339,18 @@ Result<void> HttpServer::ListenUnix(const std::string& path, mode_t mode,
   address.sun_family = AF_UNIX;
   const std::string staging = path + "." + std::to_string(::getpid());
   if (staging.size() >= sizeof address.sun_path) {
-    return Error::InvalidArgument(fmt::format("unix socket path {} is too long (the limit is "
-                                              "{} bytes)",
-                                              path, sizeof address.sun_path - 8));
+    return Error::InvalidArgument(
+        fmt::format("unix socket path {} is too long (the limit is "
+                    "{} bytes)",
+                    path, sizeof address.sun_path - 8));
   }
   // A socket file that exists: if something answers there, it is another server.
   struct stat st {};
   if (::lstat(path.c_str(), &st) == 0) {
     UniqueFd probe(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
-    if (probe && ::connect(probe.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+    if (probe &&
+        ::connect(probe.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
       return Error::AlreadyExists(fmt::format(
           "Another program is already listening on {}, which the configuration gives to vigild; "
           "stop it, or give vigild another socket file",
@@ -388,8 +391,8 @@ Result<void> HttpServer::ListenTcp(const std::string& host, int port, size_t lis
   hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
   addrinfo* found = nullptr;
   const std::string service = std::to_string(port);
-  if (int err = ::getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints,
-                              &found);
+  if (int err =
+          ::getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &found);
       err != 0) {
     return Error::InvalidArgument(
         fmt::format("cannot resolve {}: {}", host.empty() ? "*" : host, ::gai_strerror(err)));
@@ -397,8 +400,8 @@ Result<void> HttpServer::ListenTcp(const std::string& host, int port, size_t lis
   std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owner(found, &::freeaddrinfo);
   Error last = Error::Io(0, "no address to listen on");
   for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
-    UniqueFd fd(::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
-                         a->ai_protocol));
+    UniqueFd fd(
+        ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol));
     if (!fd) continue;
     int yes = 1;
     ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);

@@ -2,8 +2,8 @@
 // tailProcess*Log.
 
 #include "api/process_methods.h"
-#include "protocol/py_codecs.h"
 #include "os/files.h"
+#include "protocol/py_codecs.h"
 
 namespace vigil::api {
 

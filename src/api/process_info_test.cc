@@ -41,10 +41,10 @@ TEST(ProcessInfoTest, StructHasSupervisordsFourteenKeysInOrder) {
   protocol::XmlRpcValue value = ProcessInfoValue(info);
   std::vector<std::string> keys;
   for (const auto& member : *value.AsStruct()) keys.push_back(member.name);
-  EXPECT_EQ(keys, (std::vector<std::string>{"name", "group", "start", "stop", "now", "state",
-                                            "statename", "spawnerr", "exitstatus", "logfile",
-                                            "stdout_logfile", "stderr_logfile", "pid",
-                                            "description"}));
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"name", "group", "start", "stop", "now", "state", "statename",
+                                      "spawnerr", "exitstatus", "logfile", "stdout_logfile",
+                                      "stderr_logfile", "pid", "description"}));
 }
 
 }  // namespace

@@ -1,12 +1,13 @@
 // supervisor.* methods that act on processes: info, start, stop, signal, in their single,
 // group and all forms (rpcinterface.py), with vigil's access list in front of each.
 
+#include "api/process_methods.h"
+
 #include <fmt/format.h>
 
 #include <memory>
 
 #include "api/process_info.h"
-#include "api/process_methods.h"
 #include "config/supervisord_types.h"
 
 namespace vigil::api {
@@ -121,9 +122,9 @@ RpcResult StartOne(RpcContext& context, const std::string& name, bool wait) {
   const std::string namespec = t.process->namespec();
   // Like supervisord, a command that cannot run is refused before anything changes.
   if (Result<void> checked = supervisor.CheckCommand(namespec); !checked) {
-    return MakeError(checked.error().code == ErrorCode::kNotFound ? Fault::kNoFile
-                                                                  : Fault::kNotExecutable,
-                     checked.error().message);
+    return MakeError(
+        checked.error().code == ErrorCode::kNotFound ? Fault::kNoFile : Fault::kNotExecutable,
+        checked.error().message);
   }
   if (core::IsRunningState(t.process->state())) return MakeError(Fault::kAlreadyStarted, name);
   if (t.process->state() == ProgramState::kUnknown) {

@@ -38,8 +38,7 @@ RpcResult TailProcessLog(RpcContext& context, const std::string& name, int64_t o
                          int64_t length, bool stderr_log);
 RpcResult ClearProcessLogs(RpcContext& context, const std::string& name);
 RpcResult ClearAllProcessLogs(RpcContext& context);
-RpcResult SendProcessStdin(RpcContext& context, const std::string& name,
-                           const std::string& chars);
+RpcResult SendProcessStdin(RpcContext& context, const std::string& name, const std::string& chars);
 
 // supervisord's readFile()/tailFile() over a file (log_reads.cc). Errors: BAD_ARGUMENTS, FAILED.
 std::variant<std::string, RpcError> ReadLogFile(const std::string& path, int64_t offset,

@@ -8,24 +8,42 @@ namespace vigil::api {
 
 std::string_view FaultName(Fault fault) {
   switch (fault) {
-    case Fault::kUnknownMethod: return "UNKNOWN_METHOD";
-    case Fault::kIncorrectParameters: return "INCORRECT_PARAMETERS";
-    case Fault::kBadArguments: return "BAD_ARGUMENTS";
-    case Fault::kSignatureUnsupported: return "SIGNATURE_UNSUPPORTED";
-    case Fault::kShutdownState: return "SHUTDOWN_STATE";
-    case Fault::kBadName: return "BAD_NAME";
-    case Fault::kBadSignal: return "BAD_SIGNAL";
-    case Fault::kNoFile: return "NO_FILE";
-    case Fault::kNotExecutable: return "NOT_EXECUTABLE";
-    case Fault::kFailed: return "FAILED";
-    case Fault::kAbnormalTermination: return "ABNORMAL_TERMINATION";
-    case Fault::kSpawnError: return "SPAWN_ERROR";
-    case Fault::kAlreadyStarted: return "ALREADY_STARTED";
-    case Fault::kNotRunning: return "NOT_RUNNING";
-    case Fault::kSuccess: return "SUCCESS";
-    case Fault::kAlreadyAdded: return "ALREADY_ADDED";
-    case Fault::kStillRunning: return "STILL_RUNNING";
-    case Fault::kCantReread: return "CANT_REREAD";
+    case Fault::kUnknownMethod:
+      return "UNKNOWN_METHOD";
+    case Fault::kIncorrectParameters:
+      return "INCORRECT_PARAMETERS";
+    case Fault::kBadArguments:
+      return "BAD_ARGUMENTS";
+    case Fault::kSignatureUnsupported:
+      return "SIGNATURE_UNSUPPORTED";
+    case Fault::kShutdownState:
+      return "SHUTDOWN_STATE";
+    case Fault::kBadName:
+      return "BAD_NAME";
+    case Fault::kBadSignal:
+      return "BAD_SIGNAL";
+    case Fault::kNoFile:
+      return "NO_FILE";
+    case Fault::kNotExecutable:
+      return "NOT_EXECUTABLE";
+    case Fault::kFailed:
+      return "FAILED";
+    case Fault::kAbnormalTermination:
+      return "ABNORMAL_TERMINATION";
+    case Fault::kSpawnError:
+      return "SPAWN_ERROR";
+    case Fault::kAlreadyStarted:
+      return "ALREADY_STARTED";
+    case Fault::kNotRunning:
+      return "NOT_RUNNING";
+    case Fault::kSuccess:
+      return "SUCCESS";
+    case Fault::kAlreadyAdded:
+      return "ALREADY_ADDED";
+    case Fault::kStillRunning:
+      return "STILL_RUNNING";
+    case Fault::kCantReread:
+      return "CANT_REREAD";
   }
   return "FAILED";
 }
@@ -38,18 +56,22 @@ RpcError MakeError(Fault fault, std::string_view extra) {
 
 std::optional<RpcError> RpcContext::Deny(Verb verb, std::string_view target) const {
   if (access.Allowed(peer, verb, target)) return std::nullopt;
-  const std::string message = fmt::format("access denied: {} may not {} {}",
-                                          access.Describe(peer), VerbName(verb), target);
+  const std::string message =
+      fmt::format("access denied: {} may not {} {}", access.Describe(peer), VerbName(verb), target);
   if (log_denial) log_denial(message);
-  return MakeError(Fault::kFailed, message);
+  RpcError error = MakeError(Fault::kFailed, message);
+  error.denied = true;
+  return error;
 }
 
 std::optional<RpcError> RpcContext::DenyAnywhere(Verb verb, std::string_view what) const {
   if (access.AllowedAnywhere(peer, verb)) return std::nullopt;
-  const std::string message = fmt::format("access denied: {} may not {} {}",
-                                          access.Describe(peer), VerbName(verb), what);
+  const std::string message =
+      fmt::format("access denied: {} may not {} {}", access.Describe(peer), VerbName(verb), what);
   if (log_denial) log_denial(message);
-  return MakeError(Fault::kFailed, message);
+  RpcError error = MakeError(Fault::kFailed, message);
+  error.denied = true;
+  return error;
 }
 
 void Args::Fail(std::string_view what, std::string_view type) {

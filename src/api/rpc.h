@@ -49,6 +49,7 @@ std::string_view FaultName(Fault fault);
 struct RpcError {
   Fault code;
   std::string text;
+  bool denied = false;  // refused by the access list (a FAILED fault to supervisorctl)
 };
 RpcError MakeError(Fault fault);
 RpcError MakeError(Fault fault, std::string_view extra);

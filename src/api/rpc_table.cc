@@ -20,9 +20,8 @@ constexpr std::string_view kSupervisorVersion = "4.2.5";
 void RpcMethods::AddSupervisorMethods() {
   auto simple = [this](const std::string& name, std::vector<std::string> signature,
                        std::string help, std::function<RpcResult(RpcContext&)> call) {
-    Add("supervisor." + name,
-        RpcMethod{[call](RpcContext& c, const RpcParams&) { return call(c); }, 0, 0,
-                  std::move(signature), std::move(help)});
+    Add("supervisor." + name, RpcMethod{[call](RpcContext& c, const RpcParams&) { return call(c); },
+                                        0, 0, std::move(signature), std::move(help)});
   };
   for (const char* name : {"getAPIVersion", "getVersion"}) {
     simple(name, {"string"}, "Return the version of the RPC API used by supervisord",
@@ -38,9 +37,10 @@ void RpcMethods::AddSupervisorMethods() {
   simple("getState", {"struct"}, "Return current state of supervisord as a struct",
          [](RpcContext& c) {
            const int code = static_cast<int>(c.control.state());
-           const char* name = code == 1 ? "RUNNING" : code == 0 ? "RESTARTING"
-                                                  : code == 2 ? "FATAL"
-                                                              : "SHUTDOWN";
+           const char* name = code == 1   ? "RUNNING"
+                              : code == 0 ? "RESTARTING"
+                              : code == 2 ? "FATAL"
+                                          : "SHUTDOWN";
            return RpcResult(XmlRpcValue(XmlRpcStruct{{"statecode", code}, {"statename", name}}));
          });
   simple("getPID", {"int"}, "Return the PID of supervisord",
@@ -54,25 +54,27 @@ void RpcMethods::AddSupervisorMethods() {
                     if (args.error()) return *args.error();
                     return ReadMainLog(c, offset, length);
                   },
-                  2, 2, {"string", "int", "int"},
+                  2,
+                  2,
+                  {"string", "int", "int"},
                   "Read length bytes from the main log starting at offset"});
   }
-  simple("clearLog", {"boolean"}, "Clear the main log.", [](RpcContext& c) {
-    return ClearMainLog(c);
-  });
-  simple("shutdown", {"boolean"}, "Shut down the supervisor process", [](RpcContext& c) -> RpcResult {
-    if (std::optional<RpcError> denied = c.DenyAnywhere(Verb::kAdmin, "vigild")) return *denied;
-    c.control.RequestShutdown();
-    return RpcResult(XmlRpcValue(true));
-  });
+  simple("clearLog", {"boolean"}, "Clear the main log.",
+         [](RpcContext& c) { return ClearMainLog(c); });
+  simple("shutdown", {"boolean"}, "Shut down the supervisor process",
+         [](RpcContext& c) -> RpcResult {
+           if (std::optional<RpcError> denied = c.DenyAnywhere(Verb::kAdmin, "vigild"))
+             return *denied;
+           c.control.RequestShutdown();
+           return RpcResult(XmlRpcValue(true));
+         });
   simple("restart", {"boolean"}, "Restart the supervisor process", [](RpcContext& c) -> RpcResult {
     if (std::optional<RpcError> denied = c.DenyAnywhere(Verb::kAdmin, "vigild")) return *denied;
     c.control.RequestRestart();
     return RpcResult(XmlRpcValue(true));
   });
-  simple("reloadConfig", {"array"}, "Reload the configuration.", [](RpcContext& c) {
-    return ReloadConfig(c);
-  });
+  simple("reloadConfig", {"array"}, "Reload the configuration.",
+         [](RpcContext& c) { return ReloadConfig(c); });
   Add("supervisor.addProcessGroup",
       RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
                   Args args(p);
@@ -80,7 +82,9 @@ void RpcMethods::AddSupervisorMethods() {
                   if (args.error()) return *args.error();
                   return AddProcessGroup(c, name);
                 },
-                1, 1, {"boolean", "string"},
+                1,
+                1,
+                {"boolean", "string"},
                 "Update the config for a running process from config file."});
   Add("supervisor.removeProcessGroup",
       RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
@@ -89,26 +93,30 @@ void RpcMethods::AddSupervisorMethods() {
                   if (args.error()) return *args.error();
                   return RemoveProcessGroup(c, name);
                 },
-                1, 1, {"boolean", "string"},
+                1,
+                1,
+                {"boolean", "string"},
                 "Remove a stopped process from the active configuration."});
   auto with_wait = [this](const std::string& name, std::string ret, std::string help,
                           std::function<RpcResult(RpcContext&, const std::string&, bool)> call) {
-    Add("supervisor." + name,
-        RpcMethod{[call](RpcContext& c, const RpcParams& p) -> RpcResult {
-                    Args args(p);
-                    const std::string target = args.String(0, "name");
-                    const bool wait = args.Bool(1, "wait", true);
-                    if (args.error()) return *args.error();
-                    return call(c, target, wait);
-                  },
-                  1, 2, {std::move(ret), "string", "boolean"}, std::move(help)});
+    Add("supervisor." + name, RpcMethod{[call](RpcContext& c, const RpcParams& p) -> RpcResult {
+                                          Args args(p);
+                                          const std::string target = args.String(0, "name");
+                                          const bool wait = args.Bool(1, "wait", true);
+                                          if (args.error()) return *args.error();
+                                          return call(c, target, wait);
+                                        },
+                                        1,
+                                        2,
+                                        {std::move(ret), "string", "boolean"},
+                                        std::move(help)});
   };
   with_wait("startProcess", "boolean", "Start a process", StartProcess);
   with_wait("startProcessGroup", "array", "Start all processes in the group named 'name'",
             StartProcessGroup);
   with_wait("stopProcess", "boolean", "Stop a process named by name", StopProcess);
-  with_wait("stopProcessGroup", "array",
-            "Stop all processes in the process group named 'name'", StopProcessGroup);
+  with_wait("stopProcessGroup", "array", "Stop all processes in the process group named 'name'",
+            StopProcessGroup);
   Add("supervisor.startAllProcesses",
       RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
                   Args args(p);
@@ -116,16 +124,20 @@ void RpcMethods::AddSupervisorMethods() {
                   if (args.error()) return *args.error();
                   return StartAllProcesses(c, wait);
                 },
-                0, 1, {"array", "boolean"},
+                0,
+                1,
+                {"array", "boolean"},
                 "Start all processes listed in the configuration file"});
-  Add("supervisor.stopAllProcesses",
-      RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
-                  Args args(p);
-                  const bool wait = args.Bool(0, "wait", true);
-                  if (args.error()) return *args.error();
-                  return StopAllProcesses(c, wait);
-                },
-                0, 1, {"array", "boolean"}, "Stop all processes in the process list"});
+  Add("supervisor.stopAllProcesses", RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
+                                                 Args args(p);
+                                                 const bool wait = args.Bool(0, "wait", true);
+                                                 if (args.error()) return *args.error();
+                                                 return StopAllProcesses(c, wait);
+                                               },
+                                               0,
+                                               1,
+                                               {"array", "boolean"},
+                                               "Stop all processes in the process list"});
   Add("supervisor.signalProcess",
       RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
                   Args args(p);
@@ -134,7 +146,9 @@ void RpcMethods::AddSupervisorMethods() {
                   if (args.error()) return *args.error();
                   return SignalProcess(c, name, signal);
                 },
-                2, 2, {"boolean", "string", "string"},
+                2,
+                2,
+                {"boolean", "string", "string"},
                 "Send an arbitrary UNIX signal to the process named by name"});
   Add("supervisor.signalProcessGroup",
       RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
@@ -144,7 +158,9 @@ void RpcMethods::AddSupervisorMethods() {
                   if (args.error()) return *args.error();
                   return SignalProcessGroup(c, name, signal);
                 },
-                2, 2, {"array", "string", "string"},
+                2,
+                2,
+                {"array", "string", "string"},
                 "Send a signal to all processes in the group named 'name'"});
   Add("supervisor.signalAllProcesses",
       RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
@@ -153,15 +169,20 @@ void RpcMethods::AddSupervisorMethods() {
                   if (args.error()) return *args.error();
                   return SignalAllProcesses(c, signal);
                 },
-                1, 1, {"array", "string"}, "Send a signal to all processes in the process list"});
-  Add("supervisor.getProcessInfo",
-      RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
-                  Args args(p);
-                  const std::string name = args.String(0, "name");
-                  if (args.error()) return *args.error();
-                  return GetProcessInfo(c, name);
-                },
-                1, 1, {"struct", "string"}, "Get info about a process named name"});
+                1,
+                1,
+                {"array", "string"},
+                "Send a signal to all processes in the process list"});
+  Add("supervisor.getProcessInfo", RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
+                                               Args args(p);
+                                               const std::string name = args.String(0, "name");
+                                               if (args.error()) return *args.error();
+                                               return GetProcessInfo(c, name);
+                                             },
+                                             1,
+                                             1,
+                                             {"struct", "string"},
+                                             "Get info about a process named name"});
   simple("getAllProcessInfo", {"array"}, "Get info about all processes", GetAllProcessInfo);
   simple("getAllConfigInfo", {"array"},
          "Get info about all available process configurations. Each struct", GetAllConfigInfo);
@@ -179,7 +200,9 @@ void RpcMethods::AddSupervisorMethods() {
                     if (args.error()) return *args.error();
                     return ReadProcessLog(c, target, offset, length, err);
                   },
-                  3, 3, {"string", "string", "int", "int"},
+                  3,
+                  3,
+                  {"string", "string", "int", "int"},
                   fmt::format("Read length bytes from name's {} log starting at offset",
                               err ? "stderr" : "stdout")});
   }
@@ -197,7 +220,9 @@ void RpcMethods::AddSupervisorMethods() {
                     if (args.error()) return *args.error();
                     return TailProcessLog(c, target, offset, length, err);
                   },
-                  3, 3, {"array", "string", "int", "int"},
+                  3,
+                  3,
+                  {"array", "string", "int", "int"},
                   fmt::format("Provides a more efficient way to tail the ({}) log than",
                               err ? "stderr" : "stdout")});
   }
@@ -209,7 +234,9 @@ void RpcMethods::AddSupervisorMethods() {
                     if (args.error()) return *args.error();
                     return ClearProcessLogs(c, target);
                   },
-                  1, 1, {"boolean", "string"},
+                  1,
+                  1,
+                  {"boolean", "string"},
                   "Clear the stdout and stderr logs for the named process and"});
   }
   simple("clearAllProcessLogs", {"array"}, "Clear all process log files", ClearAllProcessLogs);
@@ -221,7 +248,9 @@ void RpcMethods::AddSupervisorMethods() {
                   if (args.error()) return *args.error();
                   return SendProcessStdin(c, name, chars);
                 },
-                2, 2, {"boolean", "string", "string"},
+                2,
+                2,
+                {"boolean", "string", "string"},
                 "Send a string of chars to the stdin of the process name."});
   Add("supervisor.sendRemoteCommEvent",
       RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
@@ -237,29 +266,36 @@ void RpcMethods::AddSupervisorMethods() {
                   static_cast<void>(data);
                   return XmlRpcValue(true);
                 },
-                2, 2, {"boolean", "string", "string"},
+                2,
+                2,
+                {"boolean", "string", "string"},
                 "Send an event that will be received by event listener"});
 }
 
 void RpcMethods::AddSystemMethods() {
-  Add("system.listMethods",
-      RpcMethod{[this](RpcContext&, const RpcParams&) -> RpcResult {
-                  XmlRpcArray names;
-                  for (const auto& [name, method] : methods_) names.push_back(name);
-                  return XmlRpcValue(std::move(names));
-                },
-                0, 0, {"array"}, "Return an array listing the available method names"});
-  Add("system.methodHelp",
-      RpcMethod{[this](RpcContext&, const RpcParams& p) -> RpcResult {
-                  Args args(p);
-                  const std::string name = args.String(0, "name");
-                  if (args.error()) return *args.error();
-                  auto it = methods_.find(name);
-                  if (it == methods_.end()) return MakeError(Fault::kSignatureUnsupported);
-                  return XmlRpcValue(it->second.help);
-                },
-                1, 1, {"string", "string"},
-                "Return a string showing the method's documentation"});
+  Add("system.listMethods", RpcMethod{[this](RpcContext&, const RpcParams&) -> RpcResult {
+                                        XmlRpcArray names;
+                                        for (const auto& [name, method] : methods_)
+                                          names.push_back(name);
+                                        return XmlRpcValue(std::move(names));
+                                      },
+                                      0,
+                                      0,
+                                      {"array"},
+                                      "Return an array listing the available method names"});
+  Add("system.methodHelp", RpcMethod{[this](RpcContext&, const RpcParams& p) -> RpcResult {
+                                       Args args(p);
+                                       const std::string name = args.String(0, "name");
+                                       if (args.error()) return *args.error();
+                                       auto it = methods_.find(name);
+                                       if (it == methods_.end())
+                                         return MakeError(Fault::kSignatureUnsupported);
+                                       return XmlRpcValue(it->second.help);
+                                     },
+                                     1,
+                                     1,
+                                     {"string", "string"},
+                                     "Return a string showing the method's documentation"});
   Add("system.methodSignature",
       RpcMethod{[this](RpcContext&, const RpcParams& p) -> RpcResult {
                   Args args(p);
@@ -271,16 +307,20 @@ void RpcMethods::AddSystemMethods() {
                   for (const std::string& type : it->second.signature) types.push_back(type);
                   return XmlRpcValue(std::move(types));
                 },
-                1, 1, {"array", "string"},
+                1,
+                1,
+                {"array", "string"},
                 "Return an array describing the method signature in the"});
-  Add("system.multicall",
-      RpcMethod{[this](RpcContext& c, const RpcParams& p) -> RpcResult {
-                  const XmlRpcArray* calls = p[0].AsArray();
-                  if (calls == nullptr) return MakeError(Fault::kIncorrectParameters);
-                  return Multicall(c, *calls);
-                },
-                1, 1, {"array", "array"},
-                "Process an array of calls, and return an array of"});
+  Add("system.multicall", RpcMethod{[this](RpcContext& c, const RpcParams& p) -> RpcResult {
+                                      const XmlRpcArray* calls = p[0].AsArray();
+                                      if (calls == nullptr)
+                                        return MakeError(Fault::kIncorrectParameters);
+                                      return Multicall(c, *calls);
+                                    },
+                                    1,
+                                    1,
+                                    {"array", "array"},
+                                    "Process an array of calls, and return an array of"});
 }
 
 RpcResult RpcMethods::Multicall(RpcContext& context, const XmlRpcArray& calls) const {
@@ -296,7 +336,8 @@ RpcResult RpcMethods::Multicall(RpcContext& context, const XmlRpcArray& calls) c
   auto state = std::make_shared<State>();
   state->calls.assign(calls.begin(), calls.end());
   auto fault = [](const RpcError& e) {
-    return XmlRpcValue(XmlRpcStruct{{"faultCode", static_cast<int>(e.code)}, {"faultString", e.text}});
+    return XmlRpcValue(
+        XmlRpcStruct{{"faultCode", static_cast<int>(e.code)}, {"faultString", e.text}});
   };
   auto record = [fault](State& s, const std::variant<XmlRpcValue, RpcError, RpcPoll>& outcome) {
     if (const RpcError* e = std::get_if<RpcError>(&outcome)) {
@@ -322,8 +363,8 @@ RpcResult RpcMethods::Multicall(RpcContext& context, const XmlRpcArray& calls) c
         continue;
       }
       if (*name->AsText() == "system.multicall") {
-        state->results.push_back(fault(
-            MakeError(Fault::kIncorrectParameters, "Recursive system.multicall forbidden")));
+        state->results.push_back(
+            fault(MakeError(Fault::kIncorrectParameters, "Recursive system.multicall forbidden")));
         continue;
       }
       RpcParams params;
@@ -344,12 +385,12 @@ RpcResult RpcMethods::Multicall(RpcContext& context, const XmlRpcArray& calls) c
   const AccessControl& access = context.access;
   auto peer = std::make_shared<Peer>(context.peer);
   auto log_denial = context.log_denial;
-  return RpcPoll([advance, state, &control, &access, peer,
-                  log_denial]() -> std::optional<RpcResult> {
-    RpcContext c{control, access, *peer, log_denial};
-    if (!advance(&c)) return std::nullopt;
-    return RpcResult(XmlRpcValue(state->results));
-  });
+  return RpcPoll(
+      [advance, state, &control, &access, peer, log_denial]() -> std::optional<RpcResult> {
+        RpcContext c{control, access, *peer, log_denial};
+        if (!advance(&c)) return std::nullopt;
+        return RpcResult(XmlRpcValue(state->results));
+      });
 }
 
 }  // namespace vigil::api

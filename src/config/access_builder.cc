@@ -18,8 +18,8 @@
 namespace vigil::config {
 namespace {
 
-constexpr std::string_view kVerbs[] = {"read", "start",  "stop",   "restart",
-                                       "signal", "tail", "reload", "admin"};
+constexpr std::string_view kVerbs[] = {"read",   "start", "stop",   "restart",
+                                       "signal", "tail",  "reload", "admin"};
 
 // Items separated by commas and/or whitespace.
 std::vector<std::string> Items(std::string_view text) {
@@ -78,8 +78,9 @@ Result<std::vector<AccessRule>> AccessRulesFromDocument(const IniDocument& doc, 
       rule.verbs.push_back(lower);
     }
     if (rule.verbs.empty()) {
-      return r.SectionError("grants nothing: add verbs= (read, start, stop, restart, signal, "
-                            "tail, reload, admin)");
+      return r.SectionError(
+          "grants nothing: add verbs= (read, start, stop, restart, signal, "
+          "tail, reload, admin)");
     }
     Result<std::string> programs = r.Get("programs", "*");
     if (!programs) return programs.error();

@@ -13,7 +13,7 @@ namespace vigil::core {
 
 struct GroupChange {
   std::string group;
-  std::vector<std::string> added;    // process names
+  std::vector<std::string> added;  // process names
   std::vector<std::string> changed;
   std::vector<std::string> removed;
   bool group_settings_changed = false;  // priority or kind of the group itself

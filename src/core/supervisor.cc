@@ -100,6 +100,49 @@ Result<void> Supervisor::RemoveGroup(std::string_view name) {
   return Ok();
 }
 
+Result<void> Supervisor::RemoveProcess(std::string_view namespec) {
+  const size_t colon = namespec.find(':');
+  const std::string_view group_name =
+      colon == std::string_view::npos ? namespec : namespec.substr(0, colon);
+  const std::string_view process_name =
+      colon == std::string_view::npos ? namespec : namespec.substr(colon + 1);
+  for (Group& group : groups_) {
+    if (group.name != group_name) continue;
+    for (auto it = group.programs.begin(); it != group.programs.end(); ++it) {
+      if ((*it)->spec().name != process_name) continue;
+      if (!IsStoppedState((*it)->state())) {
+        return Error::FailedPrecondition(fmt::format("{} is still running", namespec));
+      }
+      group.programs.erase(it);
+      return Ok();
+    }
+  }
+  return Error::NotFound(std::string(namespec));
+}
+
+Result<void> Supervisor::AddProcess(const config::ProgramSpec& spec) {
+  if (shutting_down_) return Error::FailedPrecondition("shutting down");
+  for (Group& group : groups_) {
+    if (group.name != spec.group) continue;
+    for (const auto& program : group.programs) {
+      if (program->spec().name == spec.name) {
+        return Error::AlreadyExists(config::Namespec(spec));
+      }
+    }
+    auto program = std::make_unique<Program>(spec, *host_);
+    auto position = std::upper_bound(group.programs.begin(), group.programs.end(), program,
+                                     [](const auto& a, const auto& b) {
+                                       if (a->spec().priority != b->spec().priority) {
+                                         return a->spec().priority < b->spec().priority;
+                                       }
+                                       return a->spec().name < b->spec().name;
+                                     });
+    group.programs.insert(position, std::move(program));
+    return Ok();
+  }
+  return Error::NotFound(spec.group);
+}
+
 void Supervisor::StartAutostart() {
   if (shutting_down_) return;
   for (Group& group : groups_) {

@@ -45,6 +45,11 @@ class Supervisor {
   Result<void> AddGroup(const config::GroupSpec& spec);
   // removeProcessGroup: NotFound, or FailedPrecondition when a process is not stopped.
   Result<void> RemoveGroup(std::string_view name);
+  // Changes inside a running group (vigil's per-process update). RemoveProcess: NotFound, or
+  // FailedPrecondition unless the process is stopped. AddProcess: into the existing group
+  // spec.group; NotFound without that group, AlreadyExists when the name is taken.
+  Result<void> RemoveProcess(std::string_view namespec);
+  Result<void> AddProcess(const config::ProgramSpec& spec);
   // Starts every autostart process that has never been started, groups and processes in
   // priority order, all at once (supervisord does not wait between them either).
   void StartAutostart();

@@ -78,6 +78,28 @@ TEST_F(SupervisorTest, AddAndRemoveGroups) {
   EXPECT_EQ(supervisor_.RemoveGroup("a").error().code, ErrorCode::kNotFound);
 }
 
+TEST_F(SupervisorTest, ProcessesCanBeReplacedInsideAGroup) {
+  Load("[program:w]\ncommand=/w\nnumprocs=2\nprocess_name=w%(process_num)d\n");
+  supervisor_.StartAutostart();
+  EXPECT_EQ(supervisor_.RemoveProcess("w:w1").error().code, ErrorCode::kFailedPrecondition);
+  ASSERT_TRUE(supervisor_.Stop("w:w1"));
+  supervisor_.OnChildExited(supervisor_.FindProcess("w:w1")->child().value(),
+                            ExitStatus::Killed(SIGTERM));
+  ASSERT_TRUE(supervisor_.RemoveProcess("w:w1"));
+  EXPECT_EQ(supervisor_.FindProcess("w:w1"), nullptr);
+  config::ProgramSpec spec = supervisor_.FindProcess("w:w0")->spec();
+  EXPECT_EQ(supervisor_.AddProcess(spec).error().code, ErrorCode::kAlreadyExists);
+  spec.name = "w2";
+  spec.command = "/w --new";
+  ASSERT_TRUE(supervisor_.AddProcess(spec));
+  supervisor_.StartAutostart();  // the new process has never started: autostart applies
+  EXPECT_EQ(StateOf("w:w2"), ProgramState::kStarting);
+  EXPECT_EQ(StateOf("w:w0"), ProgramState::kStarting);  // untouched
+  EXPECT_EQ(spawner_.spawn_count(), 3);
+  spec.group = "nogroup";
+  EXPECT_EQ(supervisor_.AddProcess(spec).error().code, ErrorCode::kNotFound);
+}
+
 TEST_F(SupervisorTest, OrphansAreNotOurs) {
   Load("[program:a]\ncommand=/a\n");
   supervisor_.StartAutostart();

@@ -118,18 +118,23 @@ Result<void> Daemon::SetUpTracking() {
   return Ok();
 }
 
-Result<void> Daemon::AddGroupFromSpec(const config::GroupSpec& group) {
+Result<void> Daemon::CreateOutput(const config::ProgramSpec& process) {
   OutputSettings settings{config_.supervisord.childlogdir, config_.supervisord.identifier,
                           config_.supervisord.strip_ansi,
                           [this](const std::string& path) { NotifyLog(path); }};
+  Result<std::unique_ptr<ProgramOutput>> output =
+      ProgramOutput::Create(process, settings, *loop_, *log_);
+  if (!output) {
+    return Error::Io(output.error().sys_errno,
+                     fmt::format("{}: {}", config::Namespec(process), output.error().message));
+  }
+  outputs_[config::Namespec(process)] = std::move(*output);
+  return Ok();
+}
+
+Result<void> Daemon::AddGroupFromSpec(const config::GroupSpec& group) {
   for (const config::ProgramSpec& process : group.processes) {
-    Result<std::unique_ptr<ProgramOutput>> output =
-        ProgramOutput::Create(process, settings, *loop_, *log_);
-    if (!output) {
-      return Error::Io(output.error().sys_errno,
-                       fmt::format("{}: {}", config::Namespec(process), output.error().message));
-    }
-    outputs_[config::Namespec(process)] = std::move(*output);
+    if (Result<void> created = CreateOutput(process); !created) return created;
   }
   return supervisor_->AddGroup(group);
 }
@@ -302,6 +307,8 @@ Result<void> Daemon::Start() {
     std::optional<MonotonicTime> http = http_->NextDeadline(clock_);
     if (http && (!next || *http < *next)) next = http;
     if (drain_deadline_ && (!next || *drain_deadline_ < *next)) next = drain_deadline_;
+    std::optional<MonotonicTime> api = api_->NextDeadline();
+    if (api && (!next || *api < *next)) next = api;
     return next;
   });
   loop_->SetDeadlineHandler([this] {

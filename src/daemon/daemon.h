@@ -68,6 +68,9 @@ class Daemon : public core::EventSink, public api::Control {
   }
   Result<void> AddGroup(std::string_view name) override;
   Result<void> RemoveGroup(std::string_view name) override;
+  Result<void> RemoveProcess(const std::string& namespec) override;
+  Result<void> AddProcess(const config::ProgramSpec& spec) override;
+  std::string TrackingMode() const override;
   std::string StdoutLogPath(const std::string& namespec) const override;
   std::string StderrLogPath(const std::string& namespec) const override;
   Result<void> ClearProcessLogs(const std::string& namespec) override;
@@ -82,6 +85,7 @@ class Daemon : public core::EventSink, public api::Control {
   Result<void> SetUpTracking();
   Result<void> LoadPrograms();
   Result<void> AddGroupFromSpec(const config::GroupSpec& group);
+  Result<void> CreateOutput(const config::ProgramSpec& process);
   Result<void> StartServers();
   void NotifyLog(const std::string& path);
   Result<config::SupervisordConfig> ReadConfiguration() const;

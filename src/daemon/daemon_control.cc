@@ -10,9 +10,12 @@ namespace vigil::daemon {
 
 api::DaemonState Daemon::state() const {
   switch (mood_) {
-    case Mood::kRunning: return api::DaemonState::kRunning;
-    case Mood::kReloading: return api::DaemonState::kRestarting;
-    case Mood::kShuttingDown: return api::DaemonState::kShutdown;
+    case Mood::kRunning:
+      return api::DaemonState::kRunning;
+    case Mood::kReloading:
+      return api::DaemonState::kRestarting;
+    case Mood::kShuttingDown:
+      return api::DaemonState::kShutdown;
   }
   return api::DaemonState::kRunning;
 }
@@ -92,6 +95,37 @@ Result<void> Daemon::RemoveGroup(std::string_view name) {
   spawner_->PruneCgroups();
   log_->Info(fmt::format("removed process group {}", name));
   return Ok();
+}
+
+Result<void> Daemon::RemoveProcess(const std::string& namespec) {
+  if (Result<void> removed = supervisor_->RemoveProcess(namespec); !removed) return removed;
+  outputs_.erase(namespec);
+  for (config::GroupSpec& group : config_.groups) {
+    std::erase_if(group.processes,
+                  [&](const config::ProgramSpec& p) { return config::Namespec(p) == namespec; });
+  }
+  log_->Info(fmt::format("removed process {}", namespec));
+  return Ok();
+}
+
+Result<void> Daemon::AddProcess(const config::ProgramSpec& spec) {
+  if (supervisor_->FindGroup(spec.group) == nullptr) return Error::NotFound(spec.group);
+  if (Result<void> created = CreateOutput(spec); !created) return created;
+  if (Result<void> added = supervisor_->AddProcess(spec); !added) {
+    outputs_.erase(config::Namespec(spec));
+    return added;
+  }
+  for (config::GroupSpec& group : config_.groups) {
+    if (group.name == spec.group) group.processes.push_back(spec);
+  }
+  log_->Info(fmt::format("added process {}", config::Namespec(spec)));
+  supervisor_->StartAutostart();
+  return Ok();
+}
+
+std::string Daemon::TrackingMode() const {
+  if (cgroups_) return "cgroup " + cgroups_->root();
+  return "process group";
 }
 
 std::string Daemon::StdoutLogPath(const std::string& namespec) const {
