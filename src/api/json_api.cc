@@ -15,13 +15,20 @@ using nlohmann::json;
 
 json ToJson(const XmlRpcValue& value) {
   switch (value.kind()) {
-    case XmlRpcValue::Kind::kNil: return nullptr;
-    case XmlRpcValue::Kind::kInteger: return *value.AsInt();
-    case XmlRpcValue::Kind::kBoolean: return *value.AsBool();
-    case XmlRpcValue::Kind::kString: return *value.AsString();
-    case XmlRpcValue::Kind::kDouble: return *value.AsDouble();
-    case XmlRpcValue::Kind::kDateTime: return *value.AsDateTime();
-    case XmlRpcValue::Kind::kBase64: return *value.AsBase64();
+    case XmlRpcValue::Kind::kNil:
+      return nullptr;
+    case XmlRpcValue::Kind::kInteger:
+      return *value.AsInt();
+    case XmlRpcValue::Kind::kBoolean:
+      return *value.AsBool();
+    case XmlRpcValue::Kind::kString:
+      return *value.AsString();
+    case XmlRpcValue::Kind::kDouble:
+      return *value.AsDouble();
+    case XmlRpcValue::Kind::kDateTime:
+      return *value.AsDateTime();
+    case XmlRpcValue::Kind::kBase64:
+      return *value.AsBase64();
     case XmlRpcValue::Kind::kArray: {
       json array = json::array();
       for (const XmlRpcValue& item : *value.AsArray()) array.push_back(ToJson(item));
@@ -46,24 +53,30 @@ HttpResponse Json(int status, const json& body) {
 int StatusFor(const RpcError& error) {
   if (error.denied) return 403;
   switch (error.code) {
-    case Fault::kBadName: return 404;
+    case Fault::kBadName:
+      return 404;
     case Fault::kAlreadyStarted:
     case Fault::kNotRunning:
     case Fault::kStillRunning:
-    case Fault::kAlreadyAdded: return 409;
+    case Fault::kAlreadyAdded:
+      return 409;
     case Fault::kNoFile:
     case Fault::kNotExecutable:
     case Fault::kSpawnError:
     case Fault::kAbnormalTermination:
-    case Fault::kCantReread: return 422;
-    case Fault::kShutdownState: return 503;
+    case Fault::kCantReread:
+      return 422;
+    case Fault::kShutdownState:
+      return 503;
     case Fault::kBadSignal:
     case Fault::kBadArguments:
     case Fault::kIncorrectParameters:
     case Fault::kUnknownMethod:
-    case Fault::kSignatureUnsupported: return 400;
+    case Fault::kSignatureUnsupported:
+      return 400;
     case Fault::kFailed:
-    case Fault::kSuccess: return 500;
+    case Fault::kSuccess:
+      return 500;
   }
   return 500;
 }
@@ -147,10 +160,9 @@ std::variant<HttpResponse, PendingReply> JsonApi::Handle(const HttpRequest& requ
                          {"removed", change.removed},
                          {"group_settings_changed", change.group_settings_changed}});
     }
-    return Json(200, json{{"result",
-                           {{"added", diff->added},
-                            {"changed", changed},
-                            {"removed", diff->removed}}}});
+    return Json(200,
+                json{{"result",
+                      {{"added", diff->added}, {"changed", changed}, {"removed", diff->removed}}}});
   }
   if (path == "update" && post) return Update(context);
   if ((path == "reload" || path == "shutdown") && post) {
@@ -212,24 +224,24 @@ std::variant<HttpResponse, PendingReply> JsonApi::HandleProgram(const HttpReques
     const AccessControl& access = access_;
     auto peer = std::make_shared<Peer>(request.peer);
     Logger log = log_denial_;
-    return PendingReply{
-        [=, &control, &access]() -> std::optional<HttpResponse> {
-          if (*stop_poll) {
-            if (!(**stop_poll)()) return std::nullopt;
-            stop_poll->reset();
-          }
-          if (!*start_poll) {
-            RpcContext c{control, access, *peer, log};
-            RpcResult started = all ? StartAllProcesses(c, wait) : StartProcess(c, name, wait);
-            RpcPoll* poll = std::get_if<RpcPoll>(&started.outcome);
-            if (poll == nullptr) return JsonFromRpc(started.outcome);
-            *start_poll = std::move(*poll);
-          }
-          std::optional<RpcResult> done = (**start_poll)();
-          if (!done) return std::nullopt;
-          return JsonFromRpc(done->outcome);
-        },
-        std::nullopt};
+    return PendingReply{[=, &control, &access]() -> std::optional<HttpResponse> {
+                          if (*stop_poll) {
+                            if (!(**stop_poll)()) return std::nullopt;
+                            stop_poll->reset();
+                          }
+                          if (!*start_poll) {
+                            RpcContext c{control, access, *peer, log};
+                            RpcResult started =
+                                all ? StartAllProcesses(c, wait) : StartProcess(c, name, wait);
+                            RpcPoll* poll = std::get_if<RpcPoll>(&started.outcome);
+                            if (poll == nullptr) return JsonFromRpc(started.outcome);
+                            *start_poll = std::move(*poll);
+                          }
+                          std::optional<RpcResult> done = (**start_poll)();
+                          if (!done) return std::nullopt;
+                          return JsonFromRpc(done->outcome);
+                        },
+                        std::nullopt};
   }
   if (action == "signal" && post) {
     auto it = request.query.find("signal");
@@ -253,7 +265,8 @@ std::variant<HttpResponse, PendingReply> JsonApi::HandleProgram(const HttpReques
     if (std::optional<RpcError> denied = context.Deny(Verb::kRead, namespec)) {
       return ErrorReply(*denied);
     }
-    const std::string wanted = request.query.contains("state") ? request.query.at("state") : "RUNNING";
+    const std::string wanted =
+        request.query.contains("state") ? request.query.at("state") : "RUNNING";
     double timeout = 30;
     if (auto it = request.query.find("timeout"); it != request.query.end()) {
       timeout = std::atof(it->second.c_str());
@@ -262,20 +275,21 @@ std::variant<HttpResponse, PendingReply> JsonApi::HandleProgram(const HttpReques
         control_.clock().Now() +
         std::chrono::duration_cast<Duration>(std::chrono::duration<double>(timeout));
     Control& control = control_;
-    return PendingReply{
-        [&control, namespec, wanted, deadline]() -> std::optional<HttpResponse> {
-          const core::Program* p = control.supervisor().FindProcess(namespec);
-          if (p == nullptr) return ErrorReply(404, "BAD_NAME", 10, "BAD_NAME: " + namespec);
-          const std::string state(core::StateName(p->state()));
-          if (state == wanted) return Json(200, json{{"result", {{"state", state}}}});
-          if (control.clock().Now() >= deadline) {
-            return ErrorReply(504, "FAILED", 30,
-                              fmt::format("{} is {}, not {}, after the timeout", namespec, state,
-                                          wanted));
-          }
-          return std::nullopt;
-        },
-        deadline};
+    return PendingReply{[&control, namespec, wanted, deadline]() -> std::optional<HttpResponse> {
+                          const core::Program* p = control.supervisor().FindProcess(namespec);
+                          if (p == nullptr)
+                            return ErrorReply(404, "BAD_NAME", 10, "BAD_NAME: " + namespec);
+                          const std::string state(core::StateName(p->state()));
+                          if (state == wanted)
+                            return Json(200, json{{"result", {{"state", state}}}});
+                          if (control.clock().Now() >= deadline) {
+                            return ErrorReply(504, "FAILED", 30,
+                                              fmt::format("{} is {}, not {}, after the timeout",
+                                                          namespec, state, wanted));
+                          }
+                          return std::nullopt;
+                        },
+                        deadline};
   }
   return ErrorReply(404, "BAD_NAME", 10, fmt::format("no such endpoint for {}: {}", name, action));
 }
@@ -309,12 +323,14 @@ std::variant<HttpResponse, PendingReply> JsonApi::Update(RpcContext& context) {
       continue;
     }
     for (const auto* list : {&change.changed, &change.removed}) {
-      for (const std::string& process : *list) plan->to_stop.push_back(change.group + ":" + process);
+      for (const std::string& process : *list)
+        plan->to_stop.push_back(change.group + ":" + process);
     }
   }
   for (const std::string& namespec : plan->to_stop) {
     const core::Program* p = supervisor.FindProcess(namespec);
-    if (p != nullptr && core::IsRunningState(p->state())) static_cast<void>(supervisor.Stop(namespec));
+    if (p != nullptr && core::IsRunningState(p->state()))
+      static_cast<void>(supervisor.Stop(namespec));
   }
   Control& control = control_;
   return PendingReply{
@@ -324,8 +340,8 @@ std::variant<HttpResponse, PendingReply> JsonApi::Update(RpcContext& context) {
           const core::Program* p = s.FindProcess(namespec);
           if (p != nullptr && !core::IsStoppedState(p->state())) return std::nullopt;
         }
-        auto spec_of = [&](const std::string& group, const std::string& process)
-            -> const config::ProgramSpec* {
+        auto spec_of = [&](const std::string& group,
+                           const std::string& process) -> const config::ProgramSpec* {
           for (const config::GroupSpec& g : control.ConfiguredGroups()) {
             if (g.name != group) continue;
             for (const config::ProgramSpec& p : g.processes) {
@@ -358,7 +374,8 @@ std::variant<HttpResponse, PendingReply> JsonApi::Update(RpcContext& context) {
             const config::ProgramSpec* spec = spec_of(change.group, process);
             act("updated", namespec,
                 !removed ? removed
-                         : spec ? control.AddProcess(*spec) : Result<void>(Error::NotFound(namespec)));
+                : spec   ? control.AddProcess(*spec)
+                         : Result<void>(Error::NotFound(namespec)));
           }
           for (const std::string& process : change.added) {
             const config::ProgramSpec* spec = spec_of(change.group, process);

@@ -64,8 +64,8 @@ Result<HttpResult> Client::Request(const std::string& method, const std::string&
   curl_easy_cleanup(curl);
   if (code == CURLE_WRITE_ERROR && stream != nullptr) return result;  // the sink stopped
   if (code != CURLE_OK) {
-    return Error::Io(0, fmt::format("{} refused connection ({}): is vigild running?",
-                                    server_.url, curl_easy_strerror(code)));
+    return Error::Io(0, fmt::format("{} refused connection ({}): is vigild running?", server_.url,
+                                    curl_easy_strerror(code)));
   }
   return result;
 }

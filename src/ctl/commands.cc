@@ -43,15 +43,16 @@ Reply Send(const Client& client, bool post, const std::string& path) {
   }
   reply.status = result->status;
   if (result->status == 401) {
-    reply.error = "vigild requires authentication: give -u USER -p PASSWORD (or [supervisorctl] "
-                  "username/password)";
+    reply.error =
+        "vigild requires authentication: give -u USER -p PASSWORD (or [supervisorctl] "
+        "username/password)";
     reply.exit_code = exit_code::kCtlOperationFailed;
     return reply;
   }
   reply.body = json::parse(result->body, nullptr, false);
   if (reply.body.is_discarded()) {
-    reply.error = fmt::format("vigild answered HTTP {} with something that is not JSON",
-                              result->status);
+    reply.error =
+        fmt::format("vigild answered HTTP {} with something that is not JSON", result->status);
     reply.exit_code = exit_code::kCtlOperationFailed;
     return reply;
   }
@@ -94,8 +95,8 @@ int Status(const Command& command, const Client& client, std::ostream& out, std:
                                             [&](const std::string& a) { return Names(a, info); });
     if (!wanted) continue;
     selected.push_back(info);
-    rows.push_back(StatusRow{Namespec(info), info.value("statename", ""),
-                             info.value("description", "")});
+    rows.push_back(
+        StatusRow{Namespec(info), info.value("statename", ""), info.value("description", "")});
     if (!IsRunning(info.value("statename", ""))) code = exit_code::kCtlOperationFailed;
   }
   for (const std::string& arg : command.args) {
@@ -118,8 +119,8 @@ int Act(const Command& command, const Client& client, std::ostream& out, std::os
     err << fmt::format("vigilctl {}: name a program, group:*, or all\n", command.verb);
     return exit_code::kCtlUsage;
   }
-  const std::string done = command.verb == "start"    ? "started"
-                           : command.verb == "stop"   ? "stopped"
+  const std::string done = command.verb == "start"     ? "started"
+                           : command.verb == "stop"    ? "stopped"
                            : command.verb == "restart" ? "restarted"
                                                        : "signalled";
   std::vector<std::string> names = command.args;
@@ -132,8 +133,8 @@ int Act(const Command& command, const Client& client, std::ostream& out, std::os
   json results = json::array();
   for (const std::string& name : names) {
     const std::string verb = command.verb;
-    Reply reply = Send(client, true,
-                       fmt::format("/api/v1/programs/{}/{}{}", UrlEncode(name), verb, query));
+    Reply reply =
+        Send(client, true, fmt::format("/api/v1/programs/{}/{}{}", UrlEncode(name), verb, query));
     if (reply.exit_code == exit_code::kCtlUnreachable) {
       err << reply.error << "\n";
       return reply.exit_code;
@@ -149,9 +150,9 @@ int Act(const Command& command, const Client& client, std::ostream& out, std::os
       for (const json& item : result) {
         const bool ok = item.value("status", 0) == 80;
         if (!command.json) {
-          (ok ? out : err) << fmt::format("{}: {}\n", Namespec(item),
-                                          ok ? done : "ERROR (" + item.value("description", "") +
-                                                          ")");
+          (ok ? out : err) << fmt::format(
+              "{}: {}\n", Namespec(item),
+              ok ? done : "ERROR (" + item.value("description", "") + ")");
         }
         if (!ok) code = exit_code::kCtlOperationFailed;
       }
@@ -208,8 +209,10 @@ int Info(const Command& command, const Client& client, std::ostream& out, std::o
   row("autorestart", s.value("autorestart", ""));
   row("startsecs", std::to_string(s.value("startsecs", 0)));
   row("startretries", std::to_string(s.value("startretries", 0)));
-  row("stdout log", r["logs"].value("stdout", "") .empty() ? "(none)" : r["logs"].value("stdout", ""));
-  row("stderr log", r["logs"].value("stderr", "").empty() ? "(none)" : r["logs"].value("stderr", ""));
+  row("stdout log",
+      r["logs"].value("stdout", "").empty() ? "(none)" : r["logs"].value("stdout", ""));
+  row("stderr log",
+      r["logs"].value("stderr", "").empty() ? "(none)" : r["logs"].value("stderr", ""));
   return exit_code::kCtlOk;
 }
 
@@ -238,8 +241,8 @@ int Tail(const Command& command, const Client& client, std::ostream& out, std::o
     return exit_code::kCtlOk;
   }
   Reply reply = Send(client, false,
-                     fmt::format("/api/v1/programs/{}/log?stream={}&bytes={}", name,
-                                 command.stream, command.bytes));
+                     fmt::format("/api/v1/programs/{}/log?stream={}&bytes={}", name, command.stream,
+                                 command.bytes));
   if (!reply.error.empty()) {
     err << fmt::format("{}: ERROR ({})\n", command.args[0], reply.error);
     return reply.exit_code;
@@ -336,8 +339,7 @@ std::string FormatStatusTable(const std::vector<StatusRow>& rows) {
   return out;
 }
 
-int RunCommand(const Command& command, const Client& client, std::ostream& out,
-               std::ostream& err) {
+int RunCommand(const Command& command, const Client& client, std::ostream& out, std::ostream& err) {
   const std::string& v = command.verb;
   if (v == "status") return Status(command, client, out, err);
   if (v == "start" || v == "stop" || v == "restart") return Act(command, client, out, err);
@@ -354,8 +356,10 @@ int RunCommand(const Command& command, const Client& client, std::ostream& out,
   if (v == "wait") return Wait(command, client, out, err);
   if (v == "reread") return Update(command, client, false, out, err);
   if (v == "update") return Update(command, client, true, out, err);
-  if (v == "reload") return Simple(command, client, true, "/api/v1/reload", out, err, "Restarted vigild");
-  if (v == "shutdown") return Simple(command, client, true, "/api/v1/shutdown", out, err, "Shut down");
+  if (v == "reload")
+    return Simple(command, client, true, "/api/v1/reload", out, err, "Restarted vigild");
+  if (v == "shutdown")
+    return Simple(command, client, true, "/api/v1/shutdown", out, err, "Shut down");
   if (v == "version") {
     Reply reply = Send(client, false, "/api/v1/daemon");
     if (!reply.error.empty()) {

@@ -25,8 +25,7 @@ struct Command {
   bool no_wait = false;           // start/stop/restart --no-wait
 };
 
-int RunCommand(const Command& command, const Client& client, std::ostream& out,
-               std::ostream& err);
+int RunCommand(const Command& command, const Client& client, std::ostream& out, std::ostream& err);
 
 // supervisorctl's status table: name column at least 30 wide plus 3, state column 10.
 struct StatusRow {

@@ -10,8 +10,7 @@ TEST(StatusTableTest, AlignsLikeSupervisorctl) {
             "web                              RUNNING   pid 1, uptime 0:00:01\n"
             "db                               STOPPED   \n");
   const std::string long_name(40, 'x');
-  EXPECT_EQ(FormatStatusTable({{long_name, "FATAL", "boom"}}),
-            long_name + "   FATAL     boom\n");
+  EXPECT_EQ(FormatStatusTable({{long_name, "FATAL", "boom"}}), long_name + "   FATAL     boom\n");
 }
 
 }  // namespace

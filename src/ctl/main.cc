@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
   }
   names(app.add_subcommand("signal", "send a signal: signal HUP NAME..."), "signal, programs");
   names(app.add_subcommand("pid", "vigild's pid, or programs' pids"), "programs");
-  CLI::App* tail = app.add_subcommand("tail", "show the end of a program's log: tail NAME [stderr]");
+  CLI::App* tail =
+      app.add_subcommand("tail", "show the end of a program's log: tail NAME [stderr]");
   tail->add_flag("-f,--follow", command.follow, "keep printing what is written");
   tail->add_option("-n,--bytes", command.bytes, "how many bytes");
   names(tail, "program [stdout|stderr]");

@@ -34,15 +34,16 @@ Result<ServerAddress> FindServer(const LookupOptions& options, const config::Hos
       server.url = *options.serverurl;
       return server;
     }
-    return Error::NotFound(fmt::format("could not read config file {}: {}", path,
-                                       text.error().message));
+    return Error::NotFound(
+        fmt::format("could not read config file {}: {}", path, text.error().message));
   }
   config::IniDocument doc;
   if (Result<void> read = doc.Read(*text, path); !read) return read.error();
   const std::string here = config::DirName(config::AbsolutePath(host, path));
   config::Expansions expansions{{"here", here}};
   for (const auto& [key, value] : host.Environment()) expansions["ENV_" + key] = value;
-  auto get = [&](const std::string& section, const std::string& key) -> Result<std::optional<std::string>> {
+  auto get = [&](const std::string& section,
+                 const std::string& key) -> Result<std::optional<std::string>> {
     const config::IniEntry* entry = doc.Get(section, key);
     if (entry == nullptr || !doc.HasSection(section)) return std::optional<std::string>();
     Result<std::string> expanded =
