@@ -12,8 +12,10 @@
 #include <utility>
 #include <vector>
 
+#include "base/boxed.h"
 #include "base/time.h"
 #include "config/ini_document.h"
+#include "config/service_spec.h"
 #include "config/supervisord_types.h"
 
 namespace vigil::config {
@@ -108,6 +110,9 @@ struct ProgramSpec {
   int64_t process_num = 0;  // this process's number among numprocs
   int64_t numprocs = 1;
   SourceLocation where;  // the section header that defined it
+
+  // dialect kSystemd: the unit's own settings (see service_spec.h for how the fields above map).
+  Boxed<ServiceSpec> service;
 
   bool operator==(const ProgramSpec&) const = default;
 };
