@@ -1,126 +1,94 @@
 #pragma once
 
-// Program: one process's lifecycle, supervisord's state machine (process.py) made explicit.
-//
-//   STOPPED/EXITED/FATAL --Start--> STARTING --StartGrace elapsed--> RUNNING
-//   STARTING --spawn error, or exit within StartGrace--> BACKOFF --delay--> STARTING
-//   BACKOFF --too many failures--> FATAL            BACKOFF --Stop--> STOPPED
-//   RUNNING --exit--> EXITED (--restart verdict--> STARTING)
-//   RUNNING/STARTING --Stop--> STOPPING --exit, and no process of the program left--> STOPPED
-//   STOPPING --timeout--> SIGKILL, again every timeout until the child dies
-//   (a stop is complete only when the program's other processes are gone too, where the
-//   spawner can tell: they get the stop signal when the main child exits, then SIGKILL at the
-//   same deadline)
-//   any signallable state --signal cannot be sent--> UNKNOWN
+// Program: one supervised program as the Supervisor and the control plane see it, whatever its
+// dialect. Two state machines implement it:
+//   SupervisordProgram (supervisord_program.h)  supervisord's process.py
+//   Service            (service.h)               systemd's service.c
+// Both report their state in supervisord's terms (ProgramState), which is what supervisorctl
+// and the XML-RPC API show; a Service has its systemd view besides (AsService()).
 //
 // Every timer is a deadline the owner reads with Deadline() and reports with OnDeadline().
 // Calls into ProgramHost (spawn, signal) are synchronous; events are handed to the host, which
 // must queue them and deliver them after the current operation (see Supervisor).
 
-#include <memory>
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
 
+#include "base/result.h"
 #include "base/time.h"
 #include "config/program_spec.h"
 #include "core/events.h"
 #include "core/exit_status.h"
 #include "core/program_state.h"
-#include "core/restart_policy.h"
 #include "core/spawner.h"
 
 namespace vigil::core {
 
+class Service;
+
+// What a program needs from its owner: the clock, the spawner's operations, and an outbox.
 class ProgramHost {
  public:
   virtual ~ProgramHost() = default;
   virtual MonotonicTime Now() const = 0;
   virtual WallTime WallNow() const = 0;
-  virtual Result<SpawnedChild> Spawn(const config::ProgramSpec& spec) = 0;
-  virtual Result<void> Signal(ChildId child, int signo, bool to_group) = 0;
-  virtual bool HasLeftovers(const config::ProgramSpec& spec) = 0;
-  virtual Result<void> SignalLeftovers(const config::ProgramSpec& spec, int signo) = 0;
+  virtual Spawner& spawner() = 0;
   virtual void Publish(ProgramEvent event) = 0;
 };
 
 class Program {
  public:
-  // `host` must outlive the program.
-  Program(config::ProgramSpec spec, ProgramHost& host);
+  virtual ~Program() = default;
+  Program() = default;
   Program(const Program&) = delete;
   Program& operator=(const Program&) = delete;
 
-  // Spawns a child. Requires a state that allows starting: STOPPED, EXITED, FATAL or BACKOFF.
-  void Start();
-  // Administrative stop. RUNNING/STARTING: stop signal, then SIGKILL after the stop timeout.
-  // BACKOFF: straight to STOPPED. Requires one of those states.
-  void Stop();
-  // Shutdown of a program that is in BACKOFF: FATAL, as supervisord's stop_all() does.
-  void GiveUp();
-  // Sends `signo` to the child itself. Requires a signallable state. An error moves the
-  // program to UNKNOWN and is returned.
-  Result<void> SendSignal(int signo);
-  // The child this program is waiting for has ended.
-  void OnExit(const ExitStatus& status);
-  // The deadline has passed: act on it (RUNNING, a retry, a restart, a SIGKILL).
-  void OnDeadline();
+  // Starts the program. Requires a state that allows starting: STOPPED, EXITED, FATAL or
+  // BACKOFF.
+  virtual void Start() = 0;
+  // Administrative stop. Requires a running state (STARTING, RUNNING, BACKOFF).
+  virtual void Stop() = 0;
+  // Shutdown of a program that is in BACKOFF: it gives up (FATAL for supervisord programs).
+  virtual void GiveUp() = 0;
+  // Sends `signo` to the main process. Requires a signallable state. An error is returned (a
+  // supervisord program is then UNKNOWN).
+  virtual Result<void> SendSignal(int signo) = 0;
+  // A child ended. Returns false when it is not one of this program's.
+  virtual bool OnChildExit(ChildId child, const ExitStatus& status) = 0;
+  // The deadline has passed: act on it.
+  virtual void OnDeadline() = 0;
+  virtual std::optional<MonotonicTime> Deadline() const = 0;
   // While a stop waits for the program's leftover processes: checks whether they are gone and,
   // if so, completes the stop. Returns whether it was waiting.
-  bool CheckDrained();
-  bool draining() const { return draining_; }
-  std::optional<MonotonicTime> Deadline() const;
+  virtual bool CheckDrained() = 0;
+  virtual bool draining() const = 0;
+  // While false (vigild is shutting down or reloading), exits and failed starts never lead to a
+  // new spawn.
+  virtual void set_restarts_allowed(bool allowed) = 0;
 
-  // While false (vigild is shutting down or reloading), exits and failed starts never lead to
-  // a new spawn.
-  void set_restarts_allowed(bool allowed) { restarts_allowed_ = allowed; }
-
-  const config::ProgramSpec& spec() const { return spec_; }
-  std::string namespec() const { return config::Namespec(spec_); }
-  ProgramState state() const { return state_; }
-  std::optional<ChildId> child() const { return child_; }
-  pid_t pid() const { return child_ ? pid_ : 0; }
-  bool ever_started() const { return ever_started_; }
+  virtual const config::ProgramSpec& spec() const = 0;
+  std::string namespec() const { return config::Namespec(spec()); }
+  virtual ProgramState state() const = 0;
+  // The main process, if there is one now.
+  virtual std::optional<ChildId> main_child() const = 0;
+  virtual pid_t pid() const = 0;
+  // Whether it was ever started (supervisord's laststart != 0: autostart happens once).
+  virtual bool ever_started() const = 0;
   // Wall time of the last start attempt and of the last exit; nullopt before the first.
-  std::optional<WallTime> last_start() const { return last_start_wall_; }
-  std::optional<WallTime> last_stop() const { return last_stop_wall_; }
+  virtual std::optional<WallTime> last_start() const = 0;
+  virtual std::optional<WallTime> last_stop() const = 0;
   // supervisord's exitstatus: the last exit code (-1 for a signal), 0 when none is known.
-  int exit_status() const { return exit_status_; }
+  virtual int exit_status() const = 0;
   // supervisord's spawnerr: why the last start failed or the last exit was unexpected.
-  const std::string& spawn_error() const { return spawn_error_; }
-  // The error of the last spawn attempt, when it failed at once (its code tells a missing
-  // command from one that cannot run from a failed fork).
-  const std::optional<Error>& last_spawn_failure() const { return last_spawn_failure_; }
+  virtual const std::string& spawn_error() const = 0;
+  // The error of the last start, when it failed at once (its code tells a missing command from
+  // one that cannot run from a failed fork).
+  virtual const std::optional<Error>& last_spawn_failure() const = 0;
 
- private:
-  void ChangeState(ProgramState to, bool expected = true);
-  void EnterBackoff();
-  void BecomeRunning();
-  void Kill(int signo);
-  void FinishStop();
-  ProgramEvent MakeEvent(ProgramEvent::Kind kind) const;
-
-  config::ProgramSpec spec_;
-  ProgramHost& host_;
-  std::unique_ptr<RestartPolicy> policy_;
-
-  ProgramState state_ = ProgramState::kStopped;
-  std::optional<ChildId> child_;
-  pid_t pid_ = 0;
-  bool killing_ = false;    // a stop is in progress: the next exit means STOPPED
-  bool draining_ = false;   // the stopped main child is gone; its leftovers are not
-  ExitStatus stop_status_;  // how the main child of a stop ended
-  bool restarts_allowed_ = true;
-  bool ever_started_ = false;  // supervisord's laststart != 0: autostart happens once
-
-  MonotonicTime last_start_{};
-  std::optional<WallTime> last_start_wall_;
-  std::optional<WallTime> last_stop_wall_;
-  // The one pending timer; its meaning depends on the state: STARTING -> RUNNING,
-  // BACKOFF -> retry, STOPPING -> SIGKILL, EXITED -> restart.
-  std::optional<MonotonicTime> deadline_;
-  int exit_status_ = 0;
-  std::string spawn_error_;
-  std::optional<Error> last_spawn_failure_;
+  virtual const Service* AsService() const { return nullptr; }
+  virtual Service* AsService() { return nullptr; }
 };
 
 }  // namespace vigil::core

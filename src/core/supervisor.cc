@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "core/supervisord_program.h"
+
 namespace vigil::core {
 namespace {
 
@@ -28,18 +30,7 @@ class Supervisor::Host : public ProgramHost {
   explicit Host(Supervisor& owner) : owner_(owner) {}
   MonotonicTime Now() const override { return owner_.clock_.Now(); }
   WallTime WallNow() const override { return owner_.clock_.WallNow(); }
-  Result<SpawnedChild> Spawn(const config::ProgramSpec& spec) override {
-    return owner_.spawner_.Spawn(spec);
-  }
-  Result<void> Signal(ChildId child, int signo, bool to_group) override {
-    return owner_.spawner_.Signal(child, signo, to_group);
-  }
-  bool HasLeftovers(const config::ProgramSpec& spec) override {
-    return owner_.spawner_.HasLeftovers(spec);
-  }
-  Result<void> SignalLeftovers(const config::ProgramSpec& spec, int signo) override {
-    return owner_.spawner_.SignalLeftovers(spec, signo);
-  }
+  Spawner& spawner() override { return owner_.spawner_; }
   void Publish(ProgramEvent event) override { owner_.outbox_.push_back(std::move(event)); }
 
  private:
@@ -50,6 +41,10 @@ Supervisor::Supervisor(Clock& clock, Spawner& spawner, EventSink& sink)
     : clock_(clock), spawner_(spawner), sink_(sink), host_(std::make_unique<Host>(*this)) {}
 
 Supervisor::~Supervisor() = default;
+
+std::unique_ptr<Program> Supervisor::MakeProgram(const config::ProgramSpec& spec) {
+  return std::make_unique<SupervisordProgram>(spec, *host_);
+}
 
 void Supervisor::Deliver() {
   if (delivering_) return;  // the outer Deliver() picks up what a callback added
@@ -72,7 +67,7 @@ Result<void> Supervisor::AddGroup(const config::GroupSpec& spec) {
   group.name = spec.name;
   group.priority = spec.priority;
   for (const config::ProgramSpec& process : spec.processes) {
-    group.programs.push_back(std::make_unique<Program>(process, *host_));
+    group.programs.push_back(MakeProgram(process));
   }
   std::stable_sort(group.programs.begin(), group.programs.end(), [](const auto& a, const auto& b) {
     if (a->spec().priority != b->spec().priority) return a->spec().priority < b->spec().priority;
@@ -129,7 +124,7 @@ Result<void> Supervisor::AddProcess(const config::ProgramSpec& spec) {
         return Error::AlreadyExists(config::Namespec(spec));
       }
     }
-    auto program = std::make_unique<Program>(spec, *host_);
+    auto program = MakeProgram(spec);
     auto position = std::upper_bound(group.programs.begin(), group.programs.end(), program,
                                      [](const auto& a, const auto& b) {
                                        if (a->spec().priority != b->spec().priority) {
@@ -299,8 +294,7 @@ bool Supervisor::IsShutDown() const {
 bool Supervisor::OnChildExited(ChildId child, const ExitStatus& status) {
   for (Group& group : groups_) {
     for (auto& program : group.programs) {
-      if (program->child() == child) {
-        program->OnExit(status);
+      if (program->OnChildExit(child, status)) {
         AdvanceShutdown();
         Deliver();
         return true;

@@ -90,6 +90,7 @@ class Supervisor {
  private:
   class Host;
 
+  std::unique_ptr<Program> MakeProgram(const config::ProgramSpec& spec);
   Program* MutableProcess(std::string_view namespec);
   void AdvanceShutdown();
   void Deliver();

@@ -83,7 +83,7 @@ TEST_F(SupervisorTest, ProcessesCanBeReplacedInsideAGroup) {
   supervisor_.StartAutostart();
   EXPECT_EQ(supervisor_.RemoveProcess("w:w1").error().code, ErrorCode::kFailedPrecondition);
   ASSERT_TRUE(supervisor_.Stop("w:w1"));
-  supervisor_.OnChildExited(supervisor_.FindProcess("w:w1")->child().value(),
+  supervisor_.OnChildExited(supervisor_.FindProcess("w:w1")->main_child().value(),
                             ExitStatus::Killed(SIGTERM));
   ASSERT_TRUE(supervisor_.RemoveProcess("w:w1"));
   EXPECT_EQ(supervisor_.FindProcess("w:w1"), nullptr);
@@ -122,7 +122,7 @@ TEST_F(SupervisorTest, ShutdownStopsGroupsInReversePriorityOrder) {
     return ids;
   };
   auto id_of = [&](const std::string& namespec) {
-    return supervisor_.FindProcess(namespec)->child()->value;
+    return supervisor_.FindProcess(namespec)->main_child()->value;
   };
   const uint64_t web0 = id_of("web:web0"), web1 = id_of("web:web1");
   const uint64_t cache = id_of("cache"), db = id_of("db");
@@ -145,21 +145,21 @@ TEST_F(SupervisorTest, ShutdownMakesBackoffFatalAndNeverRestarts) {
       "[program:flappy]\ncommand=/f\npriority=1\n"
       "[program:slow]\ncommand=/s\npriority=2000\nstopwaitsecs=5\n");
   supervisor_.StartAutostart();
-  supervisor_.OnChildExited(supervisor_.FindProcess("flappy")->child().value(),
+  supervisor_.OnChildExited(supervisor_.FindProcess("flappy")->main_child().value(),
                             ExitStatus::Exited(1));
   ASSERT_EQ(StateOf("flappy"), ProgramState::kBackoff);
   RunFor(0.5);
   supervisor_.BeginShutdown();  // "slow" is stopped first; the others wait for it
   // A crash during shutdown is not restarted, even with autorestart=true.
   RunFor(2);
-  supervisor_.OnChildExited(supervisor_.FindProcess("crashy")->child().value(),
+  supervisor_.OnChildExited(supervisor_.FindProcess("crashy")->main_child().value(),
                             ExitStatus::Exited(1));
   EXPECT_EQ(StateOf("crashy"), ProgramState::kExited);
   EXPECT_EQ(StateOf("flappy"), ProgramState::kBackoff);  // no retry while shutting down
   const int spawns = spawner_.spawn_count();
   RunFor(10);  // "slow" ignores TERM: SIGKILL after stopwaitsecs
   EXPECT_EQ(spawner_.signals().back().signo, SIGKILL);
-  supervisor_.OnChildExited(supervisor_.FindProcess("slow")->child().value(),
+  supervisor_.OnChildExited(supervisor_.FindProcess("slow")->main_child().value(),
                             ExitStatus::Killed(SIGKILL));
   EXPECT_EQ(StateOf("flappy"), ProgramState::kFatal);
   EXPECT_TRUE(supervisor_.IsShutDown());

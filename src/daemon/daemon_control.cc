@@ -146,10 +146,10 @@ Result<void> Daemon::ClearProcessLogs(const std::string& namespec) {
 
 Result<void> Daemon::SendStdin(const std::string& namespec, std::string_view data) {
   const core::Program* program = supervisor_->FindProcess(namespec);
-  if (program == nullptr || !program->child()) {
+  if (program == nullptr || !program->main_child()) {
     return Error::FailedPrecondition(namespec + " is not running");
   }
-  return spawner_->WriteStdin(*program->child(), data);
+  return spawner_->WriteStdin(*program->main_child(), data);
 }
 
 std::unique_ptr<api::Subscription> Daemon::ObserveLog(const std::string& path,

@@ -1,11 +1,10 @@
 // One program's lifecycle against supervisord's observable behaviour (supervisord.md §2.2-2.5),
 // with fake time and a fake spawner.
 
-#include "core/program.h"
-
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include "core/program.h"
 #include "tests/fakes/supervisor_fixture.h"
 
 namespace vigil::core {

@@ -1,4 +1,4 @@
-#include "core/program.h"
+#include "core/supervisord_program.h"
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -16,10 +16,10 @@ constexpr Duration kMinimumKillRepeat = std::chrono::seconds(1);
 
 }  // namespace
 
-Program::Program(config::ProgramSpec spec, ProgramHost& host)
+SupervisordProgram::SupervisordProgram(config::ProgramSpec spec, ProgramHost& host)
     : spec_(std::move(spec)), host_(host), policy_(MakeRestartPolicy(spec_)) {}
 
-ProgramEvent Program::MakeEvent(ProgramEvent::Kind kind) const {
+ProgramEvent SupervisordProgram::MakeEvent(ProgramEvent::Kind kind) const {
   ProgramEvent event;
   event.kind = kind;
   event.group = spec_.group;
@@ -31,7 +31,7 @@ ProgramEvent Program::MakeEvent(ProgramEvent::Kind kind) const {
   return event;
 }
 
-void Program::ChangeState(ProgramState to, bool expected) {
+void SupervisordProgram::ChangeState(ProgramState to, bool expected) {
   if (to == state_) return;
   ProgramEvent event = MakeEvent(ProgramEvent::Kind::kStateChanged);
   event.from = state_;
@@ -41,10 +41,10 @@ void Program::ChangeState(ProgramState to, bool expected) {
   host_.Publish(std::move(event));
 }
 
-void Program::Start() {
+void SupervisordProgram::Start() {
   Check(state_ == ProgramState::kStopped || state_ == ProgramState::kExited ||
             state_ == ProgramState::kFatal || state_ == ProgramState::kBackoff,
-        "Program::Start in a state that does not allow starting");
+        "SupervisordProgram::Start in a state that does not allow starting");
   killing_ = false;
   spawn_error_.clear();
   last_spawn_failure_.reset();
@@ -57,7 +57,7 @@ void Program::Start() {
 
   Error failure = Error::FailedPrecondition(spec_.argv_error);
   if (spec_.argv_error.empty()) {
-    Result<SpawnedChild> spawned = host_.Spawn(spec_);
+    Result<SpawnedChild> spawned = host_.spawner().Spawn(spec_);
     if (spawned) {
       child_ = spawned->id;
       pid_ = spawned->pid;
@@ -79,7 +79,7 @@ void Program::Start() {
   EnterBackoff();
 }
 
-void Program::EnterBackoff() {
+void SupervisordProgram::EnterBackoff() {
   std::optional<Duration> delay = policy_->OnStartFailed();
   ChangeState(ProgramState::kBackoff);
   if (delay) {
@@ -90,14 +90,14 @@ void Program::EnterBackoff() {
   host_.Publish(MakeEvent(ProgramEvent::Kind::kGaveUp));
 }
 
-void Program::GiveUp() {
-  Check(state_ == ProgramState::kBackoff, "Program::GiveUp outside BACKOFF");
+void SupervisordProgram::GiveUp() {
+  Check(state_ == ProgramState::kBackoff, "SupervisordProgram::GiveUp outside BACKOFF");
   deadline_.reset();
   policy_->OnGaveUp();
   ChangeState(ProgramState::kFatal);
 }
 
-void Program::BecomeRunning() {
+void SupervisordProgram::BecomeRunning() {
   deadline_.reset();
   policy_->OnStarted();
   ChangeState(ProgramState::kRunning);
@@ -106,7 +106,7 @@ void Program::BecomeRunning() {
   host_.Publish(std::move(event));
 }
 
-void Program::Stop() {
+void SupervisordProgram::Stop() {
   switch (state_) {
     case ProgramState::kBackoff:
       deadline_.reset();
@@ -121,13 +121,13 @@ void Program::Stop() {
     case ProgramState::kExited:
     case ProgramState::kFatal:
     case ProgramState::kUnknown:
-      Check(false, "Program::Stop in a state that does not allow stopping");
+      Check(false, "SupervisordProgram::Stop in a state that does not allow stopping");
       return;
   }
 }
 
-void Program::Kill(int signo) {
-  Check(child_.has_value(), "Program::Kill without a child");
+void SupervisordProgram::Kill(int signo) {
+  Check(child_.has_value(), "SupervisordProgram::Kill without a child");
   // The first signal of a stop goes by stopasgroup, the escalation by killasgroup.
   const bool to_group =
       state_ == ProgramState::kStopping ? spec_.stop.kill_group : spec_.stop.signal_group;
@@ -136,7 +136,7 @@ void Program::Kill(int signo) {
   if (state_ == ProgramState::kStopping) repeat = std::max(repeat, kMinimumKillRepeat);
   deadline_ = host_.Now() + repeat;
   ChangeState(ProgramState::kStopping);
-  Result<void> sent = host_.Signal(*child_, signo, to_group);
+  Result<void> sent = host_.spawner().Signal(*child_, signo, to_group);
   if (!sent) {
     killing_ = false;
     deadline_.reset();
@@ -148,9 +148,10 @@ void Program::Kill(int signo) {
   }
 }
 
-Result<void> Program::SendSignal(int signo) {
-  Check(IsSignallable(state_) && child_.has_value(), "Program::SendSignal without a child");
-  Result<void> sent = host_.Signal(*child_, signo, false);
+Result<void> SupervisordProgram::SendSignal(int signo) {
+  Check(IsSignallable(state_) && child_.has_value(),
+        "SupervisordProgram::SendSignal without a child");
+  Result<void> sent = host_.spawner().Signal(*child_, signo, false);
   if (!sent) {
     ProgramEvent event = MakeEvent(ProgramEvent::Kind::kSignalError);
     event.message = sent.error().message;
@@ -160,8 +161,8 @@ Result<void> Program::SendSignal(int signo) {
   return sent;
 }
 
-void Program::OnExit(const ExitStatus& status) {
-  Check(child_.has_value(), "Program::OnExit without a child");
+void SupervisordProgram::OnExit(const ExitStatus& status) {
+  Check(child_.has_value(), "SupervisordProgram::OnExit without a child");
   const MonotonicTime now = host_.Now();
   last_stop_wall_ = host_.WallNow();
   const bool too_quickly = now - last_start_ < policy_->StartGrace();
@@ -185,13 +186,13 @@ void Program::OnExit(const ExitStatus& status) {
     exit_status_ = status.SupervisordCode();
     stop_status_ = status;
     forget_child();
-    if (host_.HasLeftovers(spec_)) {
+    if (host_.spawner().HasLeftovers(spec_)) {
       // The rest of the program gets the stop signal too (unless it already had it as a
       // group) and the same SIGKILL deadline.
       draining_ = true;
       deadline_ = kill_deadline;
       if (!spec_.stop.signal_group) {
-        static_cast<void>(host_.SignalLeftovers(spec_, spec_.stop.signal));
+        static_cast<void>(host_.spawner().SignalLeftovers(spec_, spec_.stop.signal));
       }
       return;
     }
@@ -226,7 +227,13 @@ void Program::OnExit(const ExitStatus& status) {
   }
 }
 
-void Program::FinishStop() {
+bool SupervisordProgram::OnChildExit(ChildId child, const ExitStatus& status) {
+  if (child_ != child) return false;
+  OnExit(status);
+  return true;
+}
+
+void SupervisordProgram::FinishStop() {
   killing_ = false;
   draining_ = false;
   deadline_.reset();
@@ -237,13 +244,13 @@ void Program::FinishStop() {
   host_.Publish(std::move(event));
 }
 
-bool Program::CheckDrained() {
+bool SupervisordProgram::CheckDrained() {
   if (!draining_) return false;
-  if (!host_.HasLeftovers(spec_)) FinishStop();
+  if (!host_.spawner().HasLeftovers(spec_)) FinishStop();
   return true;
 }
 
-void Program::OnDeadline() {
+void SupervisordProgram::OnDeadline() {
   if (!deadline_ || host_.Now() < *deadline_) return;
   switch (state_) {
     case ProgramState::kStarting:
@@ -255,7 +262,7 @@ void Program::OnDeadline() {
       if (restarts_allowed_) Start();
       return;
     case ProgramState::kStopping: {
-      if (draining_ && !host_.HasLeftovers(spec_)) {
+      if (draining_ && !host_.spawner().HasLeftovers(spec_)) {
         FinishStop();
         return;
       }
@@ -264,7 +271,7 @@ void Program::OnDeadline() {
         Kill(SIGKILL);
         return;
       }
-      static_cast<void>(host_.SignalLeftovers(spec_, SIGKILL));
+      static_cast<void>(host_.spawner().SignalLeftovers(spec_, SIGKILL));
       deadline_ = host_.Now() + std::max(spec_.stop.timeout, kMinimumKillRepeat);
       return;
     }
@@ -277,7 +284,7 @@ void Program::OnDeadline() {
   }
 }
 
-std::optional<MonotonicTime> Program::Deadline() const {
+std::optional<MonotonicTime> SupervisordProgram::Deadline() const {
   if ((state_ == ProgramState::kBackoff || state_ == ProgramState::kExited) && !restarts_allowed_) {
     return std::nullopt;
   }
