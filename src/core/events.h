@@ -26,6 +26,7 @@ struct ProgramEvent {
     kGaveUp,        // "gave up: x entered FATAL state, too many start retries too quickly"
     kKilling,       // "killing 'x' (N) with SIGKILL" after stopwaitsecs
     kSignalError,   // a signal could not be sent: the program is now UNKNOWN
+    kServiceLog,    // a systemd service's own message, e.g. "Main process exited, ..."
   };
 
   Kind kind = Kind::kStateChanged;
@@ -38,7 +39,7 @@ struct ProgramEvent {
   int64_t tries = 0;      // failed start attempts so far (STARTING/BACKOFF events)
   bool expected = true;   // kExited, kStopped, and the EXITED state change
   ExitStatus status;      // kExited, kStopped
-  std::string message;    // kSpawnError, kSignalError
+  std::string message;    // kSpawnError, kSignalError, kServiceLog
   int64_t startsecs = 0;  // kRunning
 };
 

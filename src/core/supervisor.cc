@@ -38,12 +38,53 @@ class Supervisor::Host : public ProgramHost {
 };
 
 Supervisor::Supervisor(Clock& clock, Spawner& spawner, EventSink& sink)
-    : clock_(clock), spawner_(spawner), sink_(sink), host_(std::make_unique<Host>(*this)) {}
+    : clock_(clock),
+      spawner_(spawner),
+      sink_(sink),
+      host_(std::make_unique<Host>(*this)),
+      jobs_([this](std::string_view name) { return MutableService(name); },
+            [this] { return Services(); },
+            [this](Service& unit, std::string message) {
+              ProgramEvent event;
+              event.kind = ProgramEvent::Kind::kServiceLog;
+              event.group = unit.spec().group;
+              event.name = unit.spec().name;
+              event.namespec = unit.namespec();
+              event.from = event.to = unit.state();
+              event.message = std::move(message);
+              outbox_.push_back(std::move(event));
+            }) {}
 
 Supervisor::~Supervisor() = default;
 
 std::unique_ptr<Program> Supervisor::MakeProgram(const config::ProgramSpec& spec) {
+  if (spec.dialect == config::Dialect::kSystemd) return std::make_unique<Service>(spec, *host_);
   return std::make_unique<SupervisordProgram>(spec, *host_);
+}
+
+Service* Supervisor::MutableService(std::string_view name) {
+  Program* program = MutableProcess(name);
+  return program == nullptr ? nullptr : program->AsService();
+}
+
+const Service* Supervisor::FindService(std::string_view name) const {
+  return const_cast<Supervisor*>(this)->MutableService(name);
+}
+
+std::vector<Service*> Supervisor::Services() {
+  std::vector<Service*> services;
+  for (Group& group : groups_) {
+    for (auto& program : group.programs) {
+      if (Service* service = program->AsService()) services.push_back(service);
+    }
+  }
+  return services;
+}
+
+void Supervisor::Settle() {
+  jobs_.Dispatch();
+  AdvanceShutdown();
+  Deliver();
 }
 
 void Supervisor::Deliver() {
@@ -144,11 +185,15 @@ void Supervisor::StartAutostart() {
     for (auto& program : group.programs) {
       if (program->spec().autostart && !program->ever_started() &&
           program->state() == ProgramState::kStopped) {
-        program->Start();
+        if (Service* service = program->AsService()) {
+          jobs_.Start(*service);
+        } else {
+          program->Start();
+        }
       }
     }
   }
-  Deliver();
+  Settle();
 }
 
 const Group* Supervisor::FindGroup(std::string_view name) const {
@@ -196,6 +241,12 @@ Result<void> Supervisor::Start(std::string_view namespec) {
   if (program->state() == ProgramState::kStopping) {
     return Error::FailedPrecondition(fmt::format("{} is stopping", namespec));
   }
+  if (Service* service = program->AsService()) {
+    jobs_.Start(*service);
+    Settle();
+    if (service->last_spawn_failure()) return *service->last_spawn_failure();
+    return Ok();
+  }
   program->Start();
   Deliver();
   // A spawn error leaves the program in BACKOFF (or FATAL) with the reason recorded.
@@ -218,6 +269,11 @@ Result<void> Supervisor::Stop(std::string_view namespec) {
   if (!IsRunningState(program->state())) {
     return Error::FailedPrecondition(fmt::format("{} is not running", namespec));
   }
+  if (Service* service = program->AsService()) {
+    jobs_.Stop(*service);
+    Settle();
+    return Ok();
+  }
   program->Stop();
   Deliver();
   return Ok();
@@ -234,6 +290,46 @@ Result<void> Supervisor::Signal(std::string_view namespec, int signo) {
   return sent;
 }
 
+Result<void> Supervisor::RestartService(std::string_view name, bool only_if_active) {
+  Service* service = MutableService(name);
+  if (service == nullptr) return Error::NotFound(std::string(name));
+  if (shutting_down_) return Error::FailedPrecondition("shutting down");
+  jobs_.Restart(*service, only_if_active);
+  Settle();
+  return Ok();
+}
+
+Result<void> Supervisor::ReloadService(std::string_view name) {
+  Service* service = MutableService(name);
+  if (service == nullptr) return Error::NotFound(std::string(name));
+  Result<void> reloaded = service->Reload();
+  Settle();
+  return reloaded;
+}
+
+Result<void> Supervisor::ResetFailed(std::string_view name) {
+  Service* service = MutableService(name);
+  if (service == nullptr) return Error::NotFound(std::string(name));
+  service->ResetFailed();
+  Settle();
+  return Ok();
+}
+
+void Supervisor::OnNotify(std::string_view name, pid_t sender, uid_t sender_uid,
+                          std::string_view message) {
+  Service* service = MutableService(name);
+  if (service == nullptr) return;
+  service->OnNotify(sender, sender_uid, message);
+  Settle();
+}
+
+void Supervisor::OnPidFileChanged(std::string_view name) {
+  Service* service = MutableService(name);
+  if (service == nullptr) return;
+  service->OnPidFileChanged();
+  Settle();
+}
+
 void Supervisor::BeginShutdown() {
   if (shutting_down_) return;
   shutting_down_ = true;
@@ -241,8 +337,11 @@ void Supervisor::BeginShutdown() {
     for (auto& program : group.programs) program->set_restarts_allowed(false);
     stop_order_.push_back(group.name);  // groups_ is ascending; the back is stopped first
   }
-  AdvanceShutdown();
-  Deliver();
+  // Services stop through the job engine, in the reverse of their start order.
+  for (Service* service : Services()) {
+    if (IsRunningState(service->state())) jobs_.Stop(*service);
+  }
+  Settle();
 }
 
 void Supervisor::AdvanceShutdown() {
@@ -259,6 +358,12 @@ void Supervisor::AdvanceShutdown() {
     // Highest process priority first, as stop_all() sorts them.
     for (auto it = group.programs.rbegin(); it != group.programs.rend(); ++it) {
       Program& program = **it;
+      if (program.AsService() != nullptr) {
+        // Stopped by its job (see BeginShutdown); an auto-restart gives up.
+        if (program.state() == ProgramState::kBackoff) program.GiveUp();
+        if (!IsStoppedState(program.state())) all_stopped = false;
+        continue;
+      }
       switch (program.state()) {
         case ProgramState::kRunning:
         case ProgramState::kStarting:
@@ -295,8 +400,7 @@ bool Supervisor::OnChildExited(ChildId child, const ExitStatus& status) {
   for (Group& group : groups_) {
     for (auto& program : group.programs) {
       if (program->OnChildExit(child, status)) {
-        AdvanceShutdown();
-        Deliver();
+        Settle();
         return true;
       }
     }
@@ -312,8 +416,7 @@ void Supervisor::OnDeadline() {
       if (deadline && *deadline <= now) program->OnDeadline();
     }
   }
-  AdvanceShutdown();
-  Deliver();
+  Settle();
 }
 
 void Supervisor::CheckDrained() {
@@ -322,8 +425,7 @@ void Supervisor::CheckDrained() {
     for (auto& program : group.programs) any = program->CheckDrained() || any;
   }
   if (!any) return;
-  AdvanceShutdown();
-  Deliver();
+  Settle();
 }
 
 std::optional<MonotonicTime> Supervisor::NextDeadline() const {

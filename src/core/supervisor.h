@@ -21,7 +21,9 @@
 #include "config/supervisord_config.h"
 #include "core/events.h"
 #include "core/program.h"
+#include "core/service.h"
 #include "core/spawner.h"
+#include "core/unit_jobs.h"
 
 namespace vigil::core {
 
@@ -67,6 +69,23 @@ class Supervisor {
   // refused (the process is then UNKNOWN).
   Result<void> Signal(std::string_view namespec, int signo);
 
+  // systemd services (dialect kSystemd) only; NotFound for anything else. Start and Stop above
+  // queue jobs for services (see unit_jobs.h), which also reach their dependencies.
+  Result<void> RestartService(std::string_view name, bool only_if_active = false);
+  Result<void> ReloadService(std::string_view name);  // ExecReload=
+  Result<void> ResetFailed(std::string_view name);
+  // Whether a job (start, stop, restart) of the service is still queued or running.
+  bool HasJob(std::string_view name) const { return jobs_.HasJob(name); }
+  // How the last start job of `name` ended (nullopt: none finished since it was queued).
+  std::optional<bool> LastStartSucceeded(std::string_view name) const {
+    return jobs_.LastStartSucceeded(name);
+  }
+  const Service* FindService(std::string_view name) const;
+  // A NOTIFY_SOCKET datagram from `sender`, a process of service `name`.
+  void OnNotify(std::string_view name, pid_t sender, uid_t sender_uid, std::string_view message);
+  // The directory of service `name`'s PIDFile= changed.
+  void OnPidFileChanged(std::string_view name);
+
   // Shutdown (SIGTERM, or the first half of a reload): restarts stop; groups are stopped one at
   // a time from the highest priority down, each group's processes together; BACKOFF processes
   // become FATAL. Done when IsShutDown().
@@ -92,6 +111,9 @@ class Supervisor {
 
   std::unique_ptr<Program> MakeProgram(const config::ProgramSpec& spec);
   Program* MutableProcess(std::string_view namespec);
+  Service* MutableService(std::string_view name);
+  std::vector<Service*> Services();
+  void Settle();  // runs the job engine, then delivers the events
   void AdvanceShutdown();
   void Deliver();
 
@@ -104,6 +126,7 @@ class Supervisor {
   std::vector<std::string> stop_order_;  // group names still to stop, last one first
   std::vector<ProgramEvent> outbox_;
   bool delivering_ = false;
+  UnitJobs jobs_;
 };
 
 }  // namespace vigil::core

@@ -45,6 +45,10 @@ void LogProgramEvent(logs::MainLog& log, const core::ProgramEvent& e) {
         log.Warn(fmt::format("killing what is left of '{}' with SIGKILL", e.name));
       }
       return;
+    case Kind::kServiceLog:
+      // As journald shows a unit's messages: "doris-be.service: Main process exited, ...".
+      log.Info(fmt::format("{}: {}", e.name, e.message));
+      return;
     case Kind::kSignalError:
       log.Critical(fmt::format("unknown problem signalling {} ({}): {}", e.name, e.pid, e.message));
       return;

@@ -141,18 +141,9 @@ Result<core::SpawnedChild> RealSpawner::Spawn(const config::ProgramSpec& spec) {
     if (output) output->WriteNotice(fmt::format("vigild: {}\n", process.error().message));
     return process.error();
   }
-  const core::ChildId id{next_id_++};
-  Child child{id,      namespec, std::move(process->pidfd), nullptr, std::move(in->write), {},
-              nullptr, output};
-  Result<std::unique_ptr<loop::Watch>> watch = loop_.WatchFd(
-      child.pidfd.fd(), EPOLLIN, loop::Phase::kChildExit, [this, id](uint32_t) { HandleExit(id); });
-  if (!watch) {
-    // Without a watch the exit could go unnoticed: better not to have started it.
-    static_cast<void>(child.pidfd.SendSignal(SIGKILL));
-    ::waitpid(process->pid, nullptr, 0);
-    return watch.error();
-  }
-  child.watch = std::move(*watch);
+  Result<core::SpawnedChild> tracked =
+      Track(namespec, std::move(process->pidfd), std::move(in->write), output, false);
+  if (!tracked) return tracked.error();
   if (output) {
     Result<void> attached =
         output->Attach(std::move(out->read), err ? std::move(err->read) : UniqueFd());
@@ -161,9 +152,29 @@ Result<core::SpawnedChild> RealSpawner::Spawn(const config::ProgramSpec& spec) {
           fmt::format("{}: cannot capture output: {}", namespec, attached.error().message));
     }
   }
-  by_pid_[process->pid] = id;
+  return tracked;
+}
+
+Result<core::SpawnedChild> RealSpawner::Track(const std::string& namespec, os::PidFd pidfd,
+                                              UniqueFd stdin, ProgramOutput* output, bool adopted) {
+  const core::ChildId id{next_id_++};
+  const pid_t pid = pidfd.pid();
+  Child child{id, namespec, std::move(pidfd), nullptr, std::move(stdin),
+              {}, nullptr,  output,           adopted};
+  Result<std::unique_ptr<loop::Watch>> watch = loop_.WatchFd(
+      child.pidfd.fd(), EPOLLIN, loop::Phase::kChildExit, [this, id](uint32_t) { HandleExit(id); });
+  if (!watch) {
+    // Without a watch the exit could go unnoticed: better not to have started it.
+    if (!adopted) {
+      static_cast<void>(child.pidfd.SendSignal(SIGKILL));
+      ::waitpid(pid, nullptr, 0);
+    }
+    return watch.error();
+  }
+  child.watch = std::move(*watch);
+  by_pid_[pid] = id;
   children_.emplace(id, std::move(child));
-  return core::SpawnedChild{id, process->pid};
+  return core::SpawnedChild{id, pid};
 }
 
 Result<void> RealSpawner::Signal(core::ChildId id, int signo, bool to_group) {
@@ -231,6 +242,18 @@ void RealSpawner::HandleExit(core::ChildId id) {
   auto it = children_.find(id);
   if (it == children_.end()) return;
   Result<std::optional<int>> status = it->second.pidfd.TryReap();
+  if (!status && it->second.adopted && status.error().sys_errno == ECHILD) {
+    // A main process vigild adopted without being its parent (MAINPID= of a grandchild): it
+    // has exited (its pidfd is readable) but only its parent can learn how.
+    main_log_.Warn(
+        fmt::format("{}: main process {} exited; its exit status is unknown (it is "
+                    "not vigild's child)",
+                    it->second.namespec, it->second.pidfd.pid()));
+    by_pid_.erase(it->second.pidfd.pid());
+    children_.erase(it);
+    if (on_exit_) on_exit_(id, core::ExitStatus::Exited(0));
+    return;
+  }
   if (!status) {
     main_log_.Critical(
         fmt::format("cannot reap {}: {}", it->second.namespec, status.error().message));

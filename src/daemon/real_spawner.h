@@ -15,7 +15,9 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "config/program_spec.h"
 #include "core/exit_status.h"
@@ -24,7 +26,9 @@
 #include "logs/main_log.h"
 #include "loop/event_loop.h"
 #include "os/cgroup.h"
+#include "os/inotify.h"
 #include "os/pid_fd.h"
+#include "os/spawn.h"
 
 namespace vigil::daemon {
 
@@ -34,6 +38,7 @@ struct SpawnerSettings {
   std::optional<os::CgroupTree> cgroups;  // nullopt: process-group mode
   int parent_death_signal = 9;            // SIGKILL
   rlim_t child_nofile_soft = 0;           // RLIMIT_NOFILE soft limit for children; 0 = inherit
+  std::string notify_socket;              // $NOTIFY_SOCKET for services; "" = none
 };
 
 class RealSpawner : public core::Spawner {
@@ -53,6 +58,25 @@ class RealSpawner : public core::Spawner {
   Result<void> Signal(core::ChildId child, int signo, bool to_group) override;
   bool HasLeftovers(const config::ProgramSpec& spec) override;
   Result<void> SignalLeftovers(const config::ProgramSpec& spec, int signo) override;
+
+  // systemd services (service_spawner.cc).
+  core::CommandSpawn SpawnCommand(const config::ProgramSpec& spec,
+                                  const core::CommandRequest& request) override;
+  int SignalService(const config::ProgramSpec& spec, int signo,
+                    const std::vector<pid_t>& spared) override;
+  std::optional<bool> ServicePopulated(const config::ProgramSpec& spec) override;
+  Result<core::PidFileContents> ReadPidFile(const std::string& path) override;
+  core::ProcessOwner OwnerOf(const config::ProgramSpec& spec, pid_t pid) override;
+  std::optional<pid_t> GuessMainPid(const config::ProgramSpec& spec) override;
+  Result<core::SpawnedChild> Adopt(const config::ProgramSpec& spec, pid_t pid) override;
+  void Forget(core::ChildId child) override;
+  void WatchPidFile(const config::ProgramSpec& spec, const std::string& path, bool on) override;
+  // Called with a service's name when the directory of its PIDFile= changed.
+  void SetPidFileHandler(std::function<void(const std::string&)> handler) {
+    on_pid_file_ = std::move(handler);
+  }
+  // The service a process belongs to (its cgroup, or its session without cgroups); "" if none.
+  std::string ServiceOf(pid_t pid) const;
 
   // Writes to the child's stdin (supervisord's sendProcessStdin). What the pipe cannot take now
   // is kept and written as it drains. NotFound when the stdin is closed (the child closed it).
@@ -79,6 +103,7 @@ class RealSpawner : public core::Spawner {
     std::string stdin_pending;  // written as the pipe drains
     std::unique_ptr<loop::Watch> stdin_watch;
     ProgramOutput* output = nullptr;
+    bool adopted = false;  // not spawned here (a daemonized main process): maybe not our child
   };
 
   Result<std::vector<std::string>> Environment(const config::ProgramSpec& spec) const;
@@ -86,6 +111,14 @@ class RealSpawner : public core::Spawner {
   Result<const os::Cgroup*> CgroupFor(const std::string& namespec);
   void HandleExit(core::ChildId id);
   void FlushStdin(core::ChildId id);
+  Result<core::SpawnedChild> Track(const std::string& namespec, os::PidFd pidfd, UniqueFd stdin,
+                                   ProgramOutput* output, bool adopted);
+  // The processes of a service, from its cgroup or (without cgroups) its sessions.
+  std::vector<pid_t> ServiceProcesses(const std::string& name) const;
+  Result<os::SpawnRequest> ServiceRequest(const config::ProgramSpec& spec,
+                                          const core::CommandRequest& request,
+                                          std::string* failure);
+  void OnPidFileEvents();
 
   loop::EventLoop& loop_;
   logs::MainLog& main_log_;
@@ -96,6 +129,13 @@ class RealSpawner : public core::Spawner {
   std::map<pid_t, core::ChildId> by_pid_;
   std::map<std::string, os::Cgroup> cgroups_;
   uint64_t next_id_ = 1;
+  // Without cgroups: the sessions (= pids of the commands, each a session leader) of services.
+  std::map<std::string, std::set<pid_t>> sessions_;
+  std::optional<os::Inotify> inotify_;
+  std::unique_ptr<loop::Watch> inotify_watch_;
+  std::map<int, std::set<std::string>> pid_file_watchers_;  // inotify watch -> services
+  std::map<std::string, int> pid_file_watch_of_;            // service -> inotify watch
+  std::function<void(const std::string&)> on_pid_file_;
 };
 
 }  // namespace vigil::daemon

@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -33,6 +34,7 @@ constexpr int kLastSignal = 64;
 struct ChildFailure {
   int step;
   int err;
+  int limit_index;
 };
 
 std::vector<char*> CStrings(const std::vector<std::string>& strings) {
@@ -44,11 +46,28 @@ std::vector<char*> CStrings(const std::vector<std::string>& strings) {
 }
 
 // In the child: report the failing step to the parent and exit like supervisord's child does.
-[[noreturn]] void Fail(int report_fd, SpawnStep step) {
-  ChildFailure failure{static_cast<int>(step), errno};
+[[noreturn]] void Fail(int report_fd, SpawnStep step, int limit_index = 0) {
+  ChildFailure failure{static_cast<int>(step), errno, limit_index};
   // Nothing useful can be done if this write fails: the parent then sees exit status 127.
   [[maybe_unused]] ssize_t n = ::write(report_fd, &failure, sizeof failure);
   ::_exit(127);
+}
+
+// In the child: fills the room after the '=' of `entry` with the decimal pid, without any
+// library call that might allocate.
+void WriteOwnPid(char* entry) {
+  char* value = entry;
+  while (*value != '=' && *value != '\0') ++value;
+  if (*value != '=') return;
+  ++value;
+  char digits[24];
+  int count = 0;
+  for (unsigned long pid = static_cast<unsigned long>(::getpid()); pid > 0 || count == 0;
+       pid /= 10) {
+    digits[count++] = static_cast<char>('0' + pid % 10);
+  }
+  while (count > 0) *value++ = digits[--count];
+  *value = '\0';
 }
 
 // In the child: moves `fd` above the stdio range so the dup2s below cannot clobber it.
@@ -59,7 +78,8 @@ int LiftAboveStdio(int fd) {
 
 // In the child, after fork: only async-signal-safe calls from here on.
 [[noreturn]] void RunChild(const SpawnRequest& r, char* const* argv, char* const* envp,
-                           const gid_t* groups, size_t group_count, pid_t parent, int report_fd) {
+                           const gid_t* groups, size_t group_count, pid_t parent, int report_fd,
+                           const char* oom_text, size_t oom_text_length) {
   if (r.cgroup_procs_fd >= 0 && ::write(r.cgroup_procs_fd, "0", 1) != 1) {
     Fail(report_fd, SpawnStep::kCgroup);
   }
@@ -71,11 +91,24 @@ int LiftAboveStdio(int fd) {
       (err >= 0 && ::dup2(err, 2) < 0)) {
     Fail(report_fd, SpawnStep::kStdio);
   }
-  if (r.directory && ::chdir(r.directory->c_str()) != 0) Fail(report_fd, SpawnStep::kDirectory);
+  if (r.directory && ::chdir(r.directory->c_str()) != 0 && !r.directory_optional) {
+    Fail(report_fd, SpawnStep::kDirectory);
+  }
   if (r.umask) ::umask(*r.umask);
-  for (const ResourceLimit& limit : r.limits) {
-    rlimit value{limit.soft, limit.hard};
-    if (::setrlimit(limit.resource, &value) != 0) Fail(report_fd, SpawnStep::kLimits);
+  if (r.nice && ::setpriority(PRIO_PROCESS, 0, *r.nice) != 0) Fail(report_fd, SpawnStep::kNice);
+  if (r.oom_score_adjust) {
+    // The value was formatted before fork; here only open and write.
+    const int fd = ::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || ::write(fd, oom_text, oom_text_length) < 0) {
+      Fail(report_fd, SpawnStep::kOomAdjust);
+    }
+    ::close(fd);
+  }
+  for (size_t i = 0; i < r.limits.size(); ++i) {
+    rlimit value{r.limits[i].soft, r.limits[i].hard};
+    if (::setrlimit(r.limits[i].resource, &value) != 0) {
+      Fail(report_fd, SpawnStep::kLimits, static_cast<int>(i));
+    }
   }
   if (r.credentials) {
     if (::setgroups(group_count, groups) != 0) Fail(report_fd, SpawnStep::kGroups);
@@ -97,9 +130,11 @@ int LiftAboveStdio(int fd) {
     if (signo == SIGKILL || signo == SIGSTOP) continue;
     ::syscall(SYS_rt_sigaction, signo, &default_action, nullptr, sizeof(uint64_t));
   }
+  if (r.ignore_sigpipe) ::signal(SIGPIPE, SIG_IGN);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  if (r.own_pid_variable) WriteOwnPid(envp[*r.own_pid_variable]);
   // Every inherited descriptor but stdio and the report pipe (CLOEXEC: closed by exec).
   if (report_fd > 3) ::close_range(3, static_cast<unsigned>(report_fd) - 1, 0);
   ::close_range(static_cast<unsigned>(report_fd) + 1, ~0U, 0);
@@ -137,13 +172,55 @@ std::string DescribeSpawnFailure(SpawnStep step, int err, const SpawnRequest& re
     case SpawnStep::kExec:
       return fmt::format("couldn't exec {}: {}",
                          request.argv.empty() ? request.path : request.argv[0], code);
+    case SpawnStep::kNice:
+      return fmt::format("couldn't set the nice level to {}: {}", request.nice.value_or(0), code);
+    case SpawnStep::kOomAdjust:
+      return fmt::format("couldn't set the OOM score adjustment to {}: {}",
+                         request.oom_score_adjust.value_or(0), code);
   }
   return fmt::format("couldn't start: {}", code);
 }
 
-Result<SpawnedProcess> SpawnProcess(const SpawnRequest& request) {
+int SystemdExitCode(SpawnStep step) {
+  switch (step) {
+    case SpawnStep::kDirectory:
+      return 200;  // CHDIR
+    case SpawnStep::kNice:
+      return 201;  // NICE
+    case SpawnStep::kExec:
+      return 203;  // EXEC
+    case SpawnStep::kLimits:
+      return 205;  // LIMITS
+    case SpawnStep::kOomAdjust:
+      return 206;  // OOM_ADJUST
+    case SpawnStep::kStdio:
+      return 209;  // STDOUT
+    case SpawnStep::kGroups:
+    case SpawnStep::kGid:
+      return 216;  // GROUP
+    case SpawnStep::kUid:
+      return 217;  // USER
+    case SpawnStep::kCgroup:
+      return 219;  // CGROUP
+    case SpawnStep::kSession:
+      return 220;  // SETSID
+    case SpawnStep::kUmask:
+    case SpawnStep::kParentDeath:
+      return 207;  // SIGNAL_MASK: closest of systemd's codes
+  }
+  return 203;
+}
+
+Result<SpawnedProcess> SpawnProcess(const SpawnRequest& request, SpawnFailure* details) {
   std::vector<char*> argv = CStrings(request.argv);
-  std::vector<char*> envp = CStrings(request.environment);
+  // The child may fill in its own pid in one entry: give it a private, writable copy.
+  std::vector<std::string> environment = request.environment;
+  if (request.own_pid_variable && *request.own_pid_variable < environment.size()) {
+    environment[*request.own_pid_variable].append(24, '\0');
+  }
+  std::vector<char*> envp = CStrings(environment);
+  const std::string oom_text =
+      request.oom_score_adjust ? std::to_string(*request.oom_score_adjust) : std::string();
   const std::vector<gid_t> groups =
       request.credentials ? request.credentials->groups : std::vector<gid_t>();
   int report[2];
@@ -156,7 +233,7 @@ Result<SpawnedProcess> SpawnProcess(const SpawnRequest& request) {
   if (pid < 0) return SysError("fork");
   if (pid == 0) {
     RunChild(request, argv.data(), envp.data(), groups.data(), groups.size(), parent,
-             report_write.get());
+             report_write.get(), oom_text.c_str(), oom_text.size());
   }
   report_write.Reset();
   // Take the pidfd before anything can reap the child, so it names exactly this process.
@@ -182,6 +259,9 @@ Result<SpawnedProcess> SpawnProcess(const SpawnRequest& request) {
   }
   if (n != sizeof failure) return Error::Spawn(EIO, "child process was not spawned");
   const auto step = static_cast<SpawnStep>(failure.step);
+  if (details != nullptr) {
+    *details = SpawnFailure{step, failure.err, static_cast<size_t>(failure.limit_index)};
+  }
   return Error::Spawn(failure.err, DescribeSpawnFailure(step, failure.err, request));
 }
 

@@ -39,7 +39,14 @@ struct SpawnRequest {
   std::vector<std::string> argv;
   std::vector<std::string> environment;  // "KEY=value"
   std::optional<std::string> directory;
+  bool directory_optional = false;  // a failing chdir is ignored (WorkingDirectory=-/x)
   std::optional<mode_t> umask;
+  std::optional<int> nice;              // setpriority()
+  std::optional<int> oom_score_adjust;  // /proc/self/oom_score_adj
+  bool ignore_sigpipe = false;          // SIGPIPE ignored in the new program (IgnoreSIGPIPE=)
+  // The index in `environment` of a "NAME=" entry whose value the child fills in with its own
+  // pid (systemd's WATCHDOG_PID); the entry must end in '=' followed by room for 20 digits.
+  std::optional<size_t> own_pid_variable;
   std::optional<Credentials> credentials;
   std::vector<ResourceLimit> limits;
   // Descriptors that become the child's 0, 1 and 2.
@@ -70,13 +77,26 @@ enum class SpawnStep {
   kGid,
   kUid,
   kParentDeath,
-  kExec
+  kExec,
+  kNice,
+  kOomAdjust,
 };
+
+// What failed in the child, when SpawnProcess returns an error from it.
+struct SpawnFailure {
+  SpawnStep step = SpawnStep::kExec;
+  int err = 0;
+  size_t limit_index = 0;  // kLimits: which of request.limits
+};
+
+// systemd's exit code for a child that failed at `step` (200 CHDIR, 203 EXEC, 205 LIMITS, ...).
+int SystemdExitCode(SpawnStep step);
 
 // Errors: ErrorCode::kSpawn with the failing step's message and errno (e.g. "couldn't exec
 // /bin/x: EACCES"), or kIo when fork/pipe/pidfd_open themselves failed. When the error comes
 // from the child, the child has already been reaped.
-Result<SpawnedProcess> SpawnProcess(const SpawnRequest& request);
+// When the error comes from the child and `failure` is given, it receives the details.
+Result<SpawnedProcess> SpawnProcess(const SpawnRequest& request, SpawnFailure* failure = nullptr);
 
 // supervisord's wording for a failed step (without the "supervisor: " prefix).
 std::string DescribeSpawnFailure(SpawnStep step, int err, const SpawnRequest& request);

@@ -1,0 +1,1077 @@
+// Service: systemd's service.c state machine. The functions keep systemd's names
+// (service_enter_*) so that each can be read against its original; where vigil differs, a
+// comment says why.
+
+#include "core/service.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+
+#include "base/check.h"
+#include "config/supervisord_types.h"
+
+namespace vigil::core {
+namespace {
+
+using config::KillMode;
+using config::ServiceType;
+
+constexpr bool IsTerminateState(ServiceState state) {
+  return state == ServiceState::kStopSigterm || state == ServiceState::kFinalSigterm;
+}
+constexpr bool IsKillState(ServiceState state) {
+  return state == ServiceState::kStopSigkill || state == ServiceState::kFinalSigkill;
+}
+constexpr bool IsWatchdogState(ServiceState state) {
+  return state == ServiceState::kStopWatchdog || state == ServiceState::kFinalWatchdog;
+}
+
+// The states in which systemd keeps watching the main process (service_set_state).
+bool KeepsMainProcess(ServiceState state) {
+  return state == ServiceState::kStart || state == ServiceState::kStartPost ||
+         state == ServiceState::kRunning || state == ServiceState::kReload || IsStopState(state);
+}
+// ... and the control process.
+bool KeepsControlProcess(ServiceState state) {
+  return IsStartState(state) || state == ServiceState::kReload || IsStopState(state);
+}
+// ... and the state timer.
+bool KeepsTimer(ServiceState state) {
+  return IsStartState(state) || state == ServiceState::kRunning || state == ServiceState::kReload ||
+         IsStopState(state) || state == ServiceState::kAutoRestart;
+}
+constexpr bool KeepsWatchdog(ServiceState state) {
+  return state == ServiceState::kStartPost || state == ServiceState::kRunning ||
+         state == ServiceState::kReload;
+}
+
+std::string FormatDuration(Duration duration) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
+  if (ms % 1000 == 0) return fmt::format("{}s", ms / 1000);
+  return fmt::format("{}ms", ms);
+}
+
+}  // namespace
+
+Service::Service(config::ProgramSpec spec, ProgramHost& host)
+    : spec_(std::move(spec)), host_(host) {
+  Check(static_cast<bool>(spec_.service), "Service without a ServiceSpec");
+}
+
+// --- Bookkeeping ---
+
+const std::vector<config::ExecCommand>& Service::Commands(ExecKind kind) const {
+  const config::ServiceSpec& s = service_spec();
+  switch (kind) {
+    case ExecKind::kCondition:
+      return s.exec_condition;
+    case ExecKind::kStartPre:
+      return s.exec_start_pre;
+    case ExecKind::kStart:
+      return s.exec_start;
+    case ExecKind::kStartPost:
+      return s.exec_start_post;
+    case ExecKind::kReload:
+      return s.exec_reload;
+    case ExecKind::kStop:
+      return s.exec_stop;
+    case ExecKind::kStopPost:
+      return s.exec_stop_post;
+  }
+  return s.exec_start;
+}
+
+ProgramEvent Service::MakeEvent(ProgramEvent::Kind kind) const {
+  ProgramEvent event;
+  event.kind = kind;
+  event.group = spec_.group;
+  event.name = spec_.name;
+  event.namespec = namespec();
+  event.from = event.to = state();
+  event.pid = main_.pid;
+  event.tries = restart_count_;
+  return event;
+}
+
+void Service::Log(std::string message) {
+  ProgramEvent event = MakeEvent(ProgramEvent::Kind::kServiceLog);
+  event.message = std::move(message);
+  host_.Publish(std::move(event));
+}
+
+ProgramState Service::state() const { return ToProgramState(state_, ran_and_ended_); }
+
+int Service::exit_status() const { return main_exit_ ? main_exit_->SupervisordCode() : 0; }
+
+void Service::SetState(ServiceState to) {
+  const ServiceState from = state_;
+  const ProgramState old_program_state = state();
+  const ActiveState old_active = ToActiveState(from);
+  state_ = to;
+
+  if (!KeepsTimer(to)) timer_.reset();
+  if (!KeepsMainProcess(to)) ForgetMain();
+  if (!KeepsControlProcess(to) && control_.child) {
+    host_.spawner().Forget(*control_.child);
+    control_.Clear();
+  }
+  if (!KeepsWatchdog(to)) watchdog_.reset();
+
+  const ActiveState active = ToActiveState(to);
+  const WallTime now = host_.WallNow();
+  if (active != old_active) {
+    state_change_wall_ = now;
+    if (active == ActiveState::kActive && old_active != ActiveState::kReloading) {
+      active_enter_wall_ = now;
+    }
+    if (active == ActiveState::kInactive || active == ActiveState::kFailed) {
+      inactive_enter_wall_ = now;
+      last_stop_wall_ = now;
+    }
+  }
+  // The jobs' messages, as systemd's job engine prints them.
+  if (start_job_ && active != ActiveState::kActivating) {
+    start_job_ = false;
+    if (active == ActiveState::kActive) {
+      Log(fmt::format("Started {}.", Description()));
+    } else if (to == ServiceState::kDead && result_ == ServiceResult::kSuccess) {
+      Log(fmt::format("Finished {}.", Description()));  // a oneshot that ran to its end
+    } else if (active == ActiveState::kFailed || active == ActiveState::kDeactivating) {
+      Log(fmt::format("Failed to start {}.", Description()));
+    }
+  }
+  if (stop_job_ && (active == ActiveState::kInactive || active == ActiveState::kFailed)) {
+    stop_job_ = false;
+    Log(fmt::format("Stopped {}.", Description()));
+  }
+
+  const ProgramState new_program_state = state();
+  if (new_program_state != old_program_state) {
+    ProgramEvent event = MakeEvent(ProgramEvent::Kind::kStateChanged);
+    event.from = old_program_state;
+    event.to = new_program_state;
+    event.expected = result_ == ServiceResult::kSuccess;
+    host_.Publish(std::move(event));
+  }
+}
+
+std::string Service::Description() const {
+  const std::string& description = service_spec().description;
+  return description.empty() ? spec_.name : description;
+}
+
+void Service::Arm(std::optional<Duration> timeout) {
+  if (!timeout || *timeout == Duration::max()) {
+    timer_.reset();
+    return;
+  }
+  timer_ = host_.Now() + *timeout;
+}
+
+std::optional<MonotonicTime> Service::Deadline() const {
+  std::optional<MonotonicTime> earliest = timer_;
+  if (state_ == ServiceState::kAutoRestart && !restarts_allowed_) earliest.reset();
+  if (watchdog_ && (!earliest || *watchdog_ < *earliest)) earliest = watchdog_;
+  return earliest;
+}
+
+bool Service::settled() const {
+  return state_ == ServiceState::kDead || state_ == ServiceState::kFailed ||
+         state_ == ServiceState::kRunning || state_ == ServiceState::kExited;
+}
+
+// --- Processes ---
+
+CommandRequest Service::MakeRequest(const config::ExecCommand& command, CommandRole role,
+                                    bool with_result) const {
+  CommandRequest request;
+  request.command = &command;
+  request.role = role;
+  const config::ServiceSpec& s = service_spec();
+  if (role == CommandRole::kControl && main_.child) {
+    request.environment.emplace_back("MAINPID", std::to_string(main_.pid));
+  }
+  if (with_result) {
+    // systemd's EXEC_SETENV_RESULT, for ExecStop= and ExecStopPost=.
+    request.environment.emplace_back("SERVICE_RESULT", std::string(ServiceResultName(result_)));
+    if (main_exit_) {
+      request.environment.emplace_back("EXIT_CODE", std::string(ExitCodeName(*main_exit_)));
+      request.environment.emplace_back("EXIT_STATUS", ExitStatusText(*main_exit_));
+    }
+  }
+  request.notify_socket = EffectiveNotifyAccess(s) != config::NotifyAccess::kNone;
+  const Duration watchdog = watchdog_override_.value_or(s.watchdog);
+  if (role == CommandRole::kMain && watchdog > Duration::zero()) {
+    request.environment.emplace_back(
+        "WATCHDOG_USEC",
+        std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(watchdog).count()));
+    request.watchdog_pid = true;
+  }
+  return request;
+}
+
+void Service::RunControl(ExecKind kind, size_t index) {
+  const config::ExecCommand& command = Commands(kind)[index];
+  control_kind_ = kind;
+  control_index_ = index;
+  const bool with_result = kind == ExecKind::kStop || kind == ExecKind::kStopPost;
+  CommandSpawn spawned =
+      host_.spawner().SpawnCommand(spec_, MakeRequest(command, CommandRole::kControl, with_result));
+  if (spawned.child) {
+    control_.child = spawned.child->id;
+    control_.pid = spawned.child->pid;
+    return;
+  }
+  // systemd forks first and the child exits with a code of its own; vigil learns of the failure
+  // before the fork returns, and plays it out the same way.
+  Log(fmt::format("Failed to execute {}: {}", command.path, spawned.failure));
+  control_.Clear();
+  if (spawned.failure_code == 0) {
+    pending_resources_failure_ = true;
+    return;
+  }
+  pending_control_failure_ = ExitStatus::Exited(spawned.failure_code);
+}
+
+void Service::RunMain(size_t index) {
+  const config::ExecCommand& command = service_spec().exec_start[index];
+  main_index_ = index;
+  CommandSpawn spawned =
+      host_.spawner().SpawnCommand(spec_, MakeRequest(command, CommandRole::kMain, false));
+  main_.known = true;
+  main_is_command_ = true;
+  main_start_wall_ = host_.WallNow();
+  if (spawned.child) {
+    main_.child = spawned.child->id;
+    main_.pid = spawned.child->pid;
+    ProgramEvent event = MakeEvent(ProgramEvent::Kind::kSpawned);
+    event.pid = main_.pid;
+    host_.Publish(std::move(event));
+    return;
+  }
+  Log(fmt::format("Failed to execute {}: {}", command.path, spawned.failure));
+  main_.Clear();
+  if (spawned.failure_code == 0) {
+    pending_resources_failure_ = true;
+    return;
+  }
+  pending_main_failure_ = ExitStatus::Exited(spawned.failure_code);
+}
+
+// A command that failed before exec is an exit like any other, delivered once the state that
+// started it has been entered (systemd would see the child's SIGCHLD then).
+void Service::DeliverSpawnFailures() {
+  if (pending_resources_failure_) {
+    // Nothing was started at all (an EnvironmentFile= is missing, ...): systemd's "resources".
+    pending_resources_failure_ = false;
+    if (state_ == ServiceState::kStopPost) {
+      EnterSignal(ServiceState::kFinalSigterm, ServiceResult::kResources);
+    } else if (state_ == ServiceState::kFinalSigterm || state_ == ServiceState::kFinalSigkill ||
+               state_ == ServiceState::kFinalWatchdog) {
+      EnterDead(ServiceResult::kResources, true);
+    } else {
+      EnterSignal(ServiceState::kStopSigterm, ServiceResult::kResources);
+    }
+  }
+  if (pending_control_failure_) {
+    const ExitStatus status = *pending_control_failure_;
+    pending_control_failure_.reset();
+    OnControlExit(status);
+  }
+  if (pending_main_failure_) {
+    const ExitStatus status = *pending_main_failure_;
+    pending_main_failure_.reset();
+    OnMainExit(status);
+  }
+}
+
+void Service::SetMainPid(pid_t pid, std::optional<ChildId> child) {
+  if (main_.child && main_.child != child) host_.spawner().Forget(*main_.child);
+  main_.child = child;
+  main_.pid = pid;
+  main_.known = true;
+  main_is_command_ = false;
+  main_start_wall_ = host_.WallNow();
+}
+
+void Service::ForgetMain() {
+  if (main_.child) host_.spawner().Forget(*main_.child);
+  main_.Clear();
+  main_is_command_ = false;
+}
+
+std::optional<bool> Service::MainAlive() const {
+  if (!main_.known) return std::nullopt;
+  return main_.child.has_value() || pending_main_failure_.has_value();
+}
+
+bool Service::Good() {
+  std::optional<bool> alive = MainAlive();
+  if (alive) return *alive;
+  // No main pid was ever determined (Type=forking without a usable PIDFile= or guess): the
+  // service runs as long as it has processes, or as far as vigil can tell.
+  return host_.spawner().ServicePopulated(spec_).value_or(true);
+}
+
+bool Service::KillProcesses(ServiceState state) {
+  const config::ServiceSpec& s = service_spec();
+  if (s.kill_mode == KillMode::kNone) return false;
+  int signo = s.kill_signal;
+  if (IsWatchdogState(state)) {
+    signo = s.watchdog_signal;
+  } else if (IsKillState(state)) {
+    signo = s.final_kill_signal;
+  } else if (state == ServiceState::kStopSigterm && stopping_for_restart_ &&
+             s.restart_kill_signal != 0) {
+    signo = s.restart_kill_signal;
+  }
+  const bool send_sighup = s.send_sighup && IsTerminateState(state) && signo != SIGHUP;
+  bool wait = false;
+  auto signal_child = [&](const Tracked& tracked, std::string_view what) {
+    if (!tracked.child) return;
+    Log(fmt::format("Sending signal {} to {} process {}.", config::SignalName(signo), what,
+                    tracked.pid));
+    if (host_.spawner().Signal(*tracked.child, signo, false)) {
+      if (signo != SIGKILL && signo != SIGCONT) {
+        static_cast<void>(host_.spawner().Signal(*tracked.child, SIGCONT, false));
+      }
+      if (send_sighup) static_cast<void>(host_.spawner().Signal(*tracked.child, SIGHUP, false));
+    }
+    wait = true;
+  };
+  signal_child(main_, "main");
+  signal_child(control_, "control");
+  if (s.kill_mode == KillMode::kControlGroup ||
+      (s.kill_mode == KillMode::kMixed && IsKillState(state))) {
+    std::vector<pid_t> spared;
+    if (main_.child) spared.push_back(main_.pid);
+    if (control_.child) spared.push_back(control_.pid);
+    const int signalled = host_.spawner().SignalService(spec_, signo, spared);
+    if (signalled > 0) {
+      wait = true;
+      if (send_sighup) static_cast<void>(host_.spawner().SignalService(spec_, SIGHUP, spared));
+    }
+  }
+  return wait;
+}
+
+bool Service::CgroupEmpty() {
+  return host_.spawner().ServicePopulated(spec_) == std::optional<bool>(false);
+}
+
+// --- The verbs ---
+
+void Service::Start() {
+  Check(state_ == ServiceState::kDead || state_ == ServiceState::kFailed,
+        "Service::Start outside dead/failed");
+  start_refusal_.reset();
+  if (!start_limit_.Allow(service_spec(), host_.Now())) {
+    Log("Start request repeated too quickly.");
+    result_ = ServiceResult::kSuccess;
+    EnterDead(ServiceResult::kStartLimitHit, false);
+    Log(fmt::format("Failed to start {}.", Description()));
+    start_refusal_ = Error::FailedPrecondition(
+        fmt::format("{}: start request repeated too quickly (start-limit-hit); "
+                    "`reset-failed` clears the limit",
+                    spec_.name));
+    failure_text_ = "start-limit-hit";
+    return;
+  }
+  ever_started_ = true;
+  last_start_wall_ = host_.WallNow();
+  result_ = ServiceResult::kSuccess;
+  reload_result_ = ServiceResult::kSuccess;
+  main_.known = false;
+  main_exit_.reset();
+  main_exit_pid_ = 0;
+  forbid_restart_ = false;
+  stopping_for_restart_ = false;
+  ran_and_ended_ = false;
+  status_text_.clear();
+  failure_text_.clear();
+  notify_ready_ = notify_stopping_ = false;
+  watchdog_override_.reset();
+  if (flush_restart_count_) {
+    restart_count_ = 0;
+    flush_restart_count_ = false;
+  }
+  start_job_ = true;
+  Log(fmt::format("Starting {}...", Description()));
+  EnterCondition();
+  DeliverSpawnFailures();
+}
+
+void Service::Stop() {
+  forbid_restart_ = true;
+  if (IsStopState(state_)) return;
+  if (!stop_job_) {
+    stop_job_ = true;
+    Log(fmt::format("Stopping {}...", Description()));
+  }
+  switch (state_) {
+    case ServiceState::kAutoRestart:
+      SetState(ServiceState::kDead);
+      break;
+    case ServiceState::kCondition:
+    case ServiceState::kStartPre:
+    case ServiceState::kStart:
+    case ServiceState::kStartPost:
+    case ServiceState::kReload:
+      EnterSignal(ServiceState::kStopSigterm, ServiceResult::kSuccess);
+      break;
+    case ServiceState::kRunning:
+    case ServiceState::kExited:
+      EnterStop(ServiceResult::kSuccess);
+      break;
+    default:
+      stop_job_ = false;
+      break;
+  }
+  DeliverSpawnFailures();
+}
+
+void Service::GiveUp() {
+  if (state_ == ServiceState::kAutoRestart) Stop();
+}
+
+Result<void> Service::SendSignal(int signo) {
+  if (!main_.child) {
+    return Error::FailedPrecondition(fmt::format("{} has no main process", spec_.name));
+  }
+  return host_.spawner().Signal(*main_.child, signo, false);
+}
+
+Result<void> Service::Reload() {
+  if (state_ != ServiceState::kRunning && state_ != ServiceState::kExited) {
+    return Error::FailedPrecondition(fmt::format("{} is not active, cannot reload", spec_.name));
+  }
+  if (service_spec().exec_reload.empty()) {
+    return Error::FailedPrecondition(
+        fmt::format("{} has no ExecReload=, it cannot be reloaded", spec_.name));
+  }
+  EnterReload();
+  DeliverSpawnFailures();
+  return Ok();
+}
+
+void Service::ResetFailed() {
+  if (state_ == ServiceState::kFailed) SetState(ServiceState::kDead);
+  result_ = ServiceResult::kSuccess;
+  reload_result_ = ServiceResult::kSuccess;
+  start_limit_.Reset();
+  restart_count_ = 0;
+  flush_restart_count_ = false;
+  failure_text_.clear();
+}
+
+void Service::PrepareRestart() { stopping_for_restart_ = true; }
+
+// --- Entering states (service_enter_*) ---
+
+void Service::EnterCondition() {
+  if (!service_spec().exec_condition.empty()) {
+    RunControl(ExecKind::kCondition, 0);
+    SetState(ServiceState::kCondition);
+    Arm(service_spec().timeout_start);
+    return;
+  }
+  EnterStartPre();
+}
+
+void Service::EnterStartPre() {
+  if (!service_spec().exec_start_pre.empty()) {
+    RunControl(ExecKind::kStartPre, 0);
+    SetState(ServiceState::kStartPre);
+    Arm(service_spec().timeout_start);
+    return;
+  }
+  EnterStart();
+}
+
+void Service::EnterStart() {
+  const config::ServiceSpec& s = service_spec();
+  ForgetMain();
+  if (s.exec_start.empty()) {
+    // Only a oneshot may have no ExecStart= (the parser refuses it for other types).
+    EnterStartPost();
+    return;
+  }
+  if (s.type == ServiceType::kForking) {
+    // The ExecStart process only starts the daemon; the main pid comes later.
+    RunControl(ExecKind::kStart, 0);
+    SetState(ServiceState::kStart);
+    Arm(s.timeout_start);
+    return;
+  }
+  RunMain(0);
+  switch (s.type) {
+    case ServiceType::kSimple:
+    case ServiceType::kIdle:
+    case ServiceType::kExec:
+    case ServiceType::kDbus:
+      // vigil's spawn returns once the exec has succeeded, so simple and exec both continue
+      // here (a failed exec is delivered as the main process's exit, 203/EXEC).
+      EnterStartPost();
+      return;
+    case ServiceType::kOneshot:
+    case ServiceType::kNotify:
+      SetState(ServiceState::kStart);
+      Arm(s.timeout_start);
+      return;
+    case ServiceType::kForking:
+      break;
+  }
+}
+
+void Service::EnterStartPost() {
+  ArmWatchdog();
+  if (!service_spec().exec_start_post.empty()) {
+    RunControl(ExecKind::kStartPost, 0);
+    SetState(ServiceState::kStartPost);
+    Arm(service_spec().timeout_start);
+    return;
+  }
+  EnterRunning(ServiceResult::kSuccess);
+}
+
+void Service::EnterRunning(ServiceResult result) {
+  if (result_ == ServiceResult::kSuccess) result_ = result;
+  if (control_.child) {
+    host_.spawner().Forget(*control_.child);
+    control_.Clear();
+  }
+  if (result_ != ServiceResult::kSuccess) {
+    EnterSignal(ServiceState::kStopSigterm, result);
+  } else if (Good()) {
+    if (notify_stopping_) {
+      EnterStopByNotify();
+      return;
+    }
+    const bool was_running = state_ == ServiceState::kRunning;
+    SetState(ServiceState::kRunning);
+    if (!was_running) Arm(service_spec().runtime_max);
+    if (!watchdog_) ArmWatchdog();
+  } else if (service_spec().remain_after_exit) {
+    SetState(ServiceState::kExited);
+  } else {
+    EnterStop(ServiceResult::kSuccess);
+  }
+}
+
+void Service::EnterReload() {
+  RunControl(ExecKind::kReload, 0);
+  reload_result_ = ServiceResult::kSuccess;
+  SetState(ServiceState::kReload);
+  Arm(service_spec().timeout_start);
+}
+
+void Service::EnterStop(ServiceResult result) {
+  if (result_ == ServiceResult::kSuccess) result_ = result;
+  if (control_.child) {
+    host_.spawner().Forget(*control_.child);
+    control_.Clear();
+  }
+  if (!service_spec().exec_stop.empty()) {
+    RunControl(ExecKind::kStop, 0);
+    SetState(ServiceState::kStop);
+    Arm(service_spec().timeout_stop);
+    return;
+  }
+  EnterSignal(ServiceState::kStopSigterm, ServiceResult::kSuccess);
+}
+
+void Service::EnterStopByNotify() {
+  // STOPPING=1: the service is shutting down by itself; wait for it as for a stop.
+  Arm(service_spec().timeout_stop);
+  SetState(ServiceState::kStopSigterm);
+}
+
+void Service::EnterSignal(ServiceState state, ServiceResult result) {
+  if (result_ == ServiceResult::kSuccess) result_ = result;
+  const config::ServiceSpec& s = service_spec();
+  if (KillProcesses(state)) {
+    SetState(state);
+    if (state == ServiceState::kStopWatchdog || state == ServiceState::kFinalWatchdog) {
+      Arm(s.timeout_abort ? s.timeout_abort : s.timeout_stop);
+    } else {
+      Arm(s.timeout_stop);
+    }
+    return;
+  }
+  if ((state == ServiceState::kStopWatchdog || state == ServiceState::kStopSigterm) &&
+      s.send_sigkill) {
+    EnterSignal(ServiceState::kStopSigkill, ServiceResult::kSuccess);
+  } else if (state == ServiceState::kStopWatchdog || state == ServiceState::kStopSigterm ||
+             state == ServiceState::kStopSigkill) {
+    EnterStopPost(ServiceResult::kSuccess);
+  } else if ((state == ServiceState::kFinalWatchdog || state == ServiceState::kFinalSigterm) &&
+             s.send_sigkill) {
+    EnterSignal(ServiceState::kFinalSigkill, ServiceResult::kSuccess);
+  } else {
+    EnterDead(ServiceResult::kSuccess, true);
+  }
+}
+
+void Service::EnterStopPost(ServiceResult result) {
+  if (result_ == ServiceResult::kSuccess) result_ = result;
+  if (control_.child) {
+    host_.spawner().Forget(*control_.child);
+    control_.Clear();
+  }
+  StopWatchingPidFile();
+  if (!service_spec().exec_stop_post.empty()) {
+    RunControl(ExecKind::kStopPost, 0);
+    SetState(ServiceState::kStopPost);
+    Arm(service_spec().timeout_stop);
+    return;
+  }
+  EnterSignal(ServiceState::kFinalSigterm, ServiceResult::kSuccess);
+}
+
+void Service::EnterDead(ServiceResult result, bool allow_restart) {
+  if (result_ == ServiceResult::kSuccess) result_ = result;
+  StopWatchingPidFile();
+  // An ExecCondition= that says no skips the unit; it does not fail it.
+  const bool failed =
+      result_ != ServiceResult::kSuccess && result_ != ServiceResult::kSkipCondition;
+  if (result_ == ServiceResult::kSuccess) {
+    Log("Deactivated successfully.");
+  } else if (!failed) {
+    Log(fmt::format("Skipped due to '{}'.", ServiceResultName(result_)));
+  } else {
+    Log(fmt::format("Failed with result '{}'.", ServiceResultName(result_)));
+  }
+  const bool restart = allow_restart && restarts_allowed_ && !forbid_restart_ &&
+                       ShallRestart(service_spec(), result_, main_exit_);
+  // A run that ended by itself shows as EXITED to supervisorctl; a stop asked for, as STOPPED.
+  ran_and_ended_ = !forbid_restart_ && result_ == ServiceResult::kSuccess && ever_started_;
+  if (failed) failure_text_ = fmt::format("Failed with result '{}'", ServiceResultName(result_));
+  SetState(failed ? ServiceState::kFailed : ServiceState::kDead);
+  if (restart) {
+    SetState(ServiceState::kAutoRestart);
+    timer_ = host_.Now() + RestartDelay(service_spec(), restart_count_);
+  } else {
+    flush_restart_count_ = true;
+  }
+  forbid_restart_ = false;
+  stopping_for_restart_ = false;
+}
+
+void Service::EnterRestart() {
+  ++restart_count_;
+  flush_restart_count_ = false;
+  Log(fmt::format("Scheduled restart job, restart counter is at {}.", restart_count_));
+  // systemd's restart job: stop (auto-restart -> dead) then start.
+  SetState(ServiceState::kDead);
+  Start();
+}
+
+// --- Exits (service_sigchld_event) ---
+
+bool Service::OnChildExit(ChildId child, const ExitStatus& status) {
+  if (main_.child == child) {
+    main_exit_pid_ = main_.pid;
+    main_.Clear();
+    OnMainExit(status);
+    DeliverSpawnFailures();
+    return true;
+  }
+  if (control_.child == child) {
+    control_.Clear();
+    OnControlExit(status);
+    DeliverSpawnFailures();
+    return true;
+  }
+  return false;
+}
+
+void Service::OnMainExit(const ExitStatus& status) {
+  const config::ServiceSpec& s = service_spec();
+  ServiceResult result = ServiceResult::kSuccess;
+  if (!IsCleanExit(s, status)) {
+    if (status.exited) {
+      result = ServiceResult::kExitCode;
+    } else {
+      result = status.core_dumped ? ServiceResult::kCoreDump : ServiceResult::kSignal;
+    }
+  }
+  const bool ignore_failure =
+      !s.exec_start.empty() && s.exec_start[main_is_command_ ? main_index_ : 0].ignore_failure;
+  if (ignore_failure) result = ServiceResult::kSuccess;
+  main_exit_ = status;
+  last_stop_wall_ = host_.WallNow();
+  {
+    ProgramEvent event = MakeEvent(ProgramEvent::Kind::kExited);
+    event.pid = main_exit_pid_;
+    event.status = status;
+    event.expected = result == ServiceResult::kSuccess;
+    host_.Publish(std::move(event));
+  }
+  if (result != ServiceResult::kSuccess || !IsCleanExit(s, status)) {
+    Log(fmt::format("Main process exited, {}", DescribeForSystemd(status)));
+  }
+  if (result_ == ServiceResult::kSuccess) result_ = result;
+
+  if (main_is_command_ && s.type == ServiceType::kOneshot && result == ServiceResult::kSuccess &&
+      main_index_ + 1 < s.exec_start.size()) {
+    RunMain(main_index_ + 1);
+    return;
+  }
+  main_is_command_ = false;
+
+  switch (state_) {
+    case ServiceState::kStartPost:
+    case ServiceState::kReload:
+    case ServiceState::kStop:
+      return;  // the operation in progress decides
+    case ServiceState::kStart:
+      if (s.type == ServiceType::kOneshot) {
+        if (result == ServiceResult::kSuccess) {
+          EnterStartPost();
+        } else {
+          EnterSignal(ServiceState::kStopSigterm, result);
+        }
+        return;
+      }
+      if (s.type == ServiceType::kNotify) {
+        if (result != ServiceResult::kSuccess) {
+          EnterSignal(ServiceState::kStopSigterm, result);
+        } else if (!s.remain_after_exit ||
+                   EffectiveNotifyAccess(s) == config::NotifyAccess::kMain) {
+          // It can never send READY=1 now.
+          EnterSignal(ServiceState::kStopSigterm, ServiceResult::kProtocol);
+        }
+        return;
+      }
+      EnterRunning(result);
+      return;
+    case ServiceState::kRunning:
+      EnterRunning(result);
+      return;
+    case ServiceState::kStopWatchdog:
+    case ServiceState::kStopSigterm:
+    case ServiceState::kStopSigkill:
+      if (!ControlAlive()) EnterStopPost(result);
+      return;
+    case ServiceState::kStopPost:
+      if (!ControlAlive()) EnterSignal(ServiceState::kFinalSigterm, result);
+      return;
+    case ServiceState::kFinalWatchdog:
+    case ServiceState::kFinalSigterm:
+    case ServiceState::kFinalSigkill:
+      if (!ControlAlive()) EnterDead(result, true);
+      return;
+    default:
+      return;
+  }
+}
+
+void Service::OnControlExit(const ExitStatus& status) {
+  const config::ServiceSpec& s = service_spec();
+  const std::vector<config::ExecCommand>& commands = Commands(control_kind_);
+  const config::ExecCommand& command = commands[control_index_];
+  ServiceResult result = ServiceResult::kSuccess;
+  if (!(status.exited && status.code == 0)) {
+    if (status.exited) {
+      result = ServiceResult::kExitCode;
+    } else {
+      result = status.core_dumped ? ServiceResult::kCoreDump : ServiceResult::kSignal;
+    }
+  }
+  if (command.ignore_failure) result = ServiceResult::kSuccess;
+  if (state_ == ServiceState::kCondition && result == ServiceResult::kExitCode &&
+      status.code < 255) {
+    // ExecCondition= exiting 1..254: skip the start, without failing.
+    result = ServiceResult::kSkipCondition;
+  } else if (!(status.exited && status.code == 0)) {
+    Log(fmt::format("Control process exited, {}", DescribeForSystemd(status)));
+  }
+  if (state_ != ServiceState::kReload && result_ == ServiceResult::kSuccess) result_ = result;
+
+  if (result == ServiceResult::kSuccess && control_index_ + 1 < commands.size()) {
+    RunControl(control_kind_, control_index_ + 1);
+    return;
+  }
+
+  switch (state_) {
+    case ServiceState::kCondition:
+      if (result == ServiceResult::kSuccess) {
+        EnterStartPre();
+      } else {
+        EnterSignal(ServiceState::kStopSigterm, result);
+      }
+      return;
+    case ServiceState::kStartPre:
+      if (result == ServiceResult::kSuccess) {
+        EnterStart();
+      } else {
+        EnterSignal(ServiceState::kStopSigterm, result);
+      }
+      return;
+    case ServiceState::kStart: {
+      if (s.type != ServiceType::kForking) return;
+      if (result != ServiceResult::kSuccess) {
+        EnterSignal(ServiceState::kStopSigterm, result);
+        return;
+      }
+      if (!s.pid_file.empty()) {
+        // The PID file may be written by an ExecStartPost= command; then do not insist yet.
+        const bool has_start_post = !s.exec_start_post.empty();
+        const bool loaded = LoadPidFile(!has_start_post);
+        if (!has_start_post && !loaded && !DemandPidFile()) {
+          if (CgroupEmpty()) EnterSignal(ServiceState::kStopSigterm, ServiceResult::kProtocol);
+          return;
+        }
+      } else {
+        SearchMainPid();
+      }
+      EnterStartPost();
+      return;
+    }
+    case ServiceState::kStartPost:
+      if (result != ServiceResult::kSuccess) {
+        EnterSignal(ServiceState::kStopSigterm, result);
+        return;
+      }
+      if (!s.pid_file.empty()) {
+        if (!LoadPidFile(true) && !DemandPidFile()) {
+          if (CgroupEmpty()) EnterStop(ServiceResult::kProtocol);
+          return;
+        }
+      } else {
+        SearchMainPid();
+      }
+      EnterRunning(ServiceResult::kSuccess);
+      return;
+    case ServiceState::kReload:
+      if (result == ServiceResult::kSuccess && !LoadPidFile(true)) SearchMainPid();
+      reload_result_ = result;
+      if (result != ServiceResult::kSuccess) Log("Reload failed.");
+      EnterRunning(ServiceResult::kSuccess);
+      return;
+    case ServiceState::kStop:
+      EnterSignal(ServiceState::kStopSigterm, result);
+      return;
+    case ServiceState::kStopWatchdog:
+    case ServiceState::kStopSigterm:
+    case ServiceState::kStopSigkill:
+      if (MainAlive() != std::optional<bool>(true)) EnterStopPost(result);
+      return;
+    case ServiceState::kStopPost:
+      if (MainAlive() != std::optional<bool>(true)) {
+        EnterSignal(ServiceState::kFinalSigterm, result);
+      }
+      return;
+    case ServiceState::kFinalWatchdog:
+    case ServiceState::kFinalSigterm:
+    case ServiceState::kFinalSigkill:
+      if (MainAlive() != std::optional<bool>(true)) EnterDead(result, true);
+      return;
+    default:
+      return;
+  }
+}
+
+// The unit's processes may all be gone (systemd's cgroup-empty event): called after reaping.
+bool Service::CheckDrained() {
+  switch (state_) {
+    case ServiceState::kStart:
+    case ServiceState::kRunning:
+    case ServiceState::kStopWatchdog:
+    case ServiceState::kStopSigterm:
+    case ServiceState::kStopSigkill:
+    case ServiceState::kStopPost:
+    case ServiceState::kFinalWatchdog:
+    case ServiceState::kFinalSigterm:
+    case ServiceState::kFinalSigkill:
+      break;
+    default:
+      return false;
+  }
+  const bool main_gone = MainAlive() != std::optional<bool>(true);
+  if (!main_gone || ControlAlive() || !CgroupEmpty()) return false;
+  switch (state_) {
+    case ServiceState::kStart:
+      if (service_spec().type == ServiceType::kNotify &&
+          MainAlive() == std::optional<bool>(false)) {
+        // No chance of a READY=1 any more.
+        EnterStopPost(ServiceResult::kProtocol);
+      }
+      break;
+    case ServiceState::kRunning:
+      EnterRunning(ServiceResult::kSuccess);
+      break;
+    case ServiceState::kStopWatchdog:
+    case ServiceState::kStopSigterm:
+    case ServiceState::kStopSigkill:
+      EnterStopPost(ServiceResult::kSuccess);
+      break;
+    default:
+      EnterDead(ServiceResult::kSuccess, true);
+      break;
+  }
+  DeliverSpawnFailures();
+  return true;
+}
+
+bool Service::draining() const { return IsStopState(state_) && !main_.child && !control_.child; }
+
+// --- Timers (service_dispatch_timer, service_dispatch_watchdog) ---
+
+void Service::OnDeadline() {
+  const MonotonicTime now = host_.Now();
+  if (watchdog_ && *watchdog_ <= now) {
+    watchdog_.reset();
+    const Duration limit = watchdog_override_.value_or(service_spec().watchdog);
+    Log(fmt::format("Watchdog timeout (limit {})!", FormatDuration(limit)));
+    EnterSignal(ServiceState::kStopWatchdog, ServiceResult::kWatchdog);
+    DeliverSpawnFailures();
+    return;
+  }
+  if (!timer_ || *timer_ > now) return;
+  timer_.reset();
+  const config::ServiceSpec& s = service_spec();
+  auto fail_start = [&](std::string_view what) {
+    switch (s.timeout_start_failure_mode) {
+      case config::TimeoutFailureMode::kTerminate:
+        Log(fmt::format("{} operation timed out. Terminating.", what));
+        EnterSignal(ServiceState::kStopSigterm, ServiceResult::kTimeout);
+        break;
+      case config::TimeoutFailureMode::kAbort:
+        Log(fmt::format("{} operation timed out. Aborting.", what));
+        EnterSignal(ServiceState::kStopWatchdog, ServiceResult::kTimeout);
+        break;
+      case config::TimeoutFailureMode::kKill:
+        Log(fmt::format("{} operation timed out. Killing.", what));
+        EnterSignal(ServiceState::kStopSigkill, ServiceResult::kTimeout);
+        break;
+    }
+  };
+  const bool abort_on_stop = s.timeout_stop_failure_mode == config::TimeoutFailureMode::kAbort;
+  const bool kill_on_stop = s.timeout_stop_failure_mode == config::TimeoutFailureMode::kKill;
+  switch (state_) {
+    case ServiceState::kCondition:
+      fail_start("Condition");
+      break;
+    case ServiceState::kStartPre:
+      fail_start("Start-pre");
+      break;
+    case ServiceState::kStart:
+      fail_start("Start");
+      break;
+    case ServiceState::kStartPost:
+      Log("Start-post operation timed out. Stopping.");
+      EnterStop(ServiceResult::kTimeout);
+      break;
+    case ServiceState::kRunning:
+      Log("Service reached runtime time limit. Stopping.");
+      EnterStop(ServiceResult::kTimeout);
+      break;
+    case ServiceState::kReload:
+      Log("Reload operation timed out. Killing reload process.");
+      if (control_.child)
+        static_cast<void>(host_.spawner().Signal(*control_.child, SIGKILL, false));
+      reload_result_ = ServiceResult::kTimeout;
+      EnterRunning(ServiceResult::kSuccess);
+      break;
+    case ServiceState::kStop:
+      if (abort_on_stop) {
+        Log("Stopping timed out. Aborting.");
+        EnterSignal(ServiceState::kStopWatchdog, ServiceResult::kTimeout);
+      } else if (kill_on_stop) {
+        Log("Stopping timed out. Killing.");
+        EnterSignal(ServiceState::kStopSigkill, ServiceResult::kTimeout);
+      } else {
+        Log("Stopping timed out. Terminating.");
+        EnterSignal(ServiceState::kStopSigterm, ServiceResult::kTimeout);
+      }
+      break;
+    case ServiceState::kStopWatchdog:
+      if (s.send_sigkill) {
+        Log("State 'stop-watchdog' timed out. Killing.");
+        EnterSignal(ServiceState::kStopSigkill, ServiceResult::kTimeout);
+      } else {
+        Log("State 'stop-watchdog' timed out. Skipping SIGKILL.");
+        EnterStopPost(ServiceResult::kTimeout);
+      }
+      break;
+    case ServiceState::kStopSigterm:
+      if (abort_on_stop) {
+        Log("State 'stop-sigterm' timed out. Aborting.");
+        EnterSignal(ServiceState::kStopWatchdog, ServiceResult::kTimeout);
+      } else if (s.send_sigkill) {
+        Log("State 'stop-sigterm' timed out. Killing.");
+        EnterSignal(ServiceState::kStopSigkill, ServiceResult::kTimeout);
+      } else {
+        Log("State 'stop-sigterm' timed out. Skipping SIGKILL.");
+        EnterStopPost(ServiceResult::kTimeout);
+      }
+      break;
+    case ServiceState::kStopSigkill:
+      Log("Processes still around after SIGKILL. Ignoring.");
+      EnterStopPost(ServiceResult::kTimeout);
+      break;
+    case ServiceState::kStopPost:
+      if (abort_on_stop) {
+        Log("State 'stop-post' timed out. Aborting.");
+        EnterSignal(ServiceState::kFinalWatchdog, ServiceResult::kTimeout);
+      } else if (kill_on_stop) {
+        Log("State 'stop-post' timed out. Killing.");
+        EnterSignal(ServiceState::kFinalSigkill, ServiceResult::kTimeout);
+      } else {
+        Log("State 'stop-post' timed out. Terminating.");
+        EnterSignal(ServiceState::kFinalSigterm, ServiceResult::kTimeout);
+      }
+      break;
+    case ServiceState::kFinalWatchdog:
+      if (s.send_sigkill) {
+        Log("State 'final-watchdog' timed out. Killing.");
+        EnterSignal(ServiceState::kFinalSigkill, ServiceResult::kTimeout);
+      } else {
+        Log("State 'final-watchdog' timed out. Skipping SIGKILL. Entering failed mode.");
+        EnterDead(ServiceResult::kTimeout, false);
+      }
+      break;
+    case ServiceState::kFinalSigterm:
+      if (abort_on_stop) {
+        Log("State 'final-sigterm' timed out. Aborting.");
+        EnterSignal(ServiceState::kFinalWatchdog, ServiceResult::kTimeout);
+      } else if (s.send_sigkill) {
+        Log("State 'final-sigterm' timed out. Killing.");
+        EnterSignal(ServiceState::kFinalSigkill, ServiceResult::kTimeout);
+      } else {
+        Log("State 'final-sigterm' timed out. Skipping SIGKILL. Entering failed mode.");
+        EnterDead(ServiceResult::kTimeout, false);
+      }
+      break;
+    case ServiceState::kFinalSigkill:
+      Log("Processes still around after final SIGKILL. Entering failed mode.");
+      EnterDead(ServiceResult::kTimeout, true);
+      break;
+    case ServiceState::kAutoRestart:
+      if (restarts_allowed_) EnterRestart();
+      break;
+    case ServiceState::kDead:
+    case ServiceState::kFailed:
+    case ServiceState::kExited:
+      break;
+  }
+  DeliverSpawnFailures();
+}
+
+void Service::ArmWatchdog() {
+  const Duration interval = watchdog_override_.value_or(service_spec().watchdog);
+  if (interval <= Duration::zero() || interval == Duration::max()) {
+    watchdog_.reset();
+    return;
+  }
+  watchdog_ = host_.Now() + interval;
+}
+
+void Service::ExtendTimeout(Duration extension) {
+  if (!timer_) return;
+  const MonotonicTime extended = host_.Now() + extension;
+  if (extended > *timer_) timer_ = extended;
+}
+
+}  // namespace vigil::core
