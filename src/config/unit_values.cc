@@ -90,11 +90,11 @@ constexpr std::array<TimeUnit, 29> kTimeUnits = {{
     {"\xc2\xb5s", 1},
 }};
 
-struct RlimitKey {
+struct RlimitKeyName {
   std::string_view key;
   int resource;
 };
-constexpr RlimitKey kRlimitKeys[] = {
+constexpr RlimitKeyName kRlimitKeys[] = {
     {"LimitCPU", RLIMIT_CPU},           {"LimitFSIZE", RLIMIT_FSIZE},
     {"LimitDATA", RLIMIT_DATA},         {"LimitSTACK", RLIMIT_STACK},
     {"LimitCORE", RLIMIT_CORE},         {"LimitRSS", RLIMIT_RSS},
@@ -339,10 +339,17 @@ Result<uint32_t> ParseFileMode(std::string_view text) {
 }
 
 std::optional<int> RlimitFromKey(std::string_view key) {
-  for (const RlimitKey& entry : kRlimitKeys) {
+  for (const RlimitKeyName& entry : kRlimitKeys) {
     if (entry.key == key) return entry.resource;
   }
   return std::nullopt;
+}
+
+std::string_view RlimitKey(int resource) {
+  for (const RlimitKeyName& entry : kRlimitKeys) {
+    if (entry.resource == resource) return entry.key;
+  }
+  return "";
 }
 
 Result<ResourceLimit> ParseResourceLimit(int resource, std::string_view text) {

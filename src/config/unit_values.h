@@ -52,6 +52,8 @@ Result<uint32_t> ParseFileMode(std::string_view text);
 
 // The Limit*= keys: LimitCPU= -> RLIMIT_CPU, ... ; nullopt for other keys.
 std::optional<int> RlimitFromKey(std::string_view key);
+// The Limit*= key of a resource ("LimitNOFILE" for RLIMIT_NOFILE); "" for others.
+std::string_view RlimitKey(int resource);
 // rlimit_parse(): "value" or "soft:hard", each "infinity" or the resource's own unit: seconds
 // (rounded up) for CPU, microseconds for RTTIME (both take time spans), bytes with K..E for the
 // size limits, "+N"/"-N" nice levels or a raw 0..40 for NICE, plain counts otherwise. EILSEQ when

@@ -290,6 +290,7 @@ TEST(UnitValuesTest, ResourceLimits) {
   for (const char* bad : {"41", "+20", "-21"}) EXPECT_FALSE(limit(RLIMIT_NICE, bad)) << bad;
   EXPECT_EQ(RlimitFromKey("LimitNOFILE"), RLIMIT_NOFILE);
   EXPECT_EQ(RlimitFromKey("LimitFOO"), std::nullopt);
+  EXPECT_EQ(RlimitKey(RLIMIT_CORE), "LimitCORE");
 }
 
 TEST(UnitValuesTest, FileModes) {
