@@ -91,12 +91,15 @@ Result<std::string> FakeHost::ReadFile(const std::string& path) const {
 }
 
 std::vector<std::string> FakeHost::Glob(const std::string& pattern) const {
+  // glob(3) lists directory entries, so symlinks (even dangling ones) match like files.
   std::vector<std::string> matches;
-  for (const auto& [path, contents] : files_) {
+  auto match = [&](const std::string& path) {
     if (::fnmatch(pattern.c_str(), path.c_str(), FNM_PATHNAME | FNM_PERIOD | FNM_NOESCAPE) == 0) {
       matches.push_back(path);
     }
-  }
+  };
+  for (const auto& [path, contents] : files_) match(path);
+  for (const auto& [path, target] : symlinks_) match(path);
   return matches;
 }
 
