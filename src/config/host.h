@@ -2,8 +2,10 @@
 
 // Host: what reading a configuration needs to know about the machine: files and globs for
 // [include], users and groups for user=/chown=, directories that must exist, the environment
-// for %(ENV_X)s. The parsers and builders are pure over this interface; RealHost answers from
-// the real system, tests use a fake.
+// for %(ENV_X)s, and for systemd units: directory listings and symlinks (unit search paths,
+// drop-ins, aliases, masks, enablement links) and whether a command is executable. The parsers
+// and builders are pure over this interface; RealHost answers from the real system, tests use a
+// fake.
 
 #include <sys/types.h>
 
@@ -22,6 +24,7 @@ struct UserRecord {
   uid_t uid = 0;
   gid_t gid = 0;
   std::string home;
+  std::string shell;
 };
 
 struct GroupRecord {
@@ -37,6 +40,14 @@ class Host {
   // Paths matching a shell glob, in any order; hidden files match only an explicit '.'.
   virtual std::vector<std::string> Glob(const std::string& pattern) const = 0;
   virtual bool IsDirectory(const std::string& path) const = 0;
+  // The names in directory `path` (without "." and ".."), in any order; empty when `path` is
+  // not a readable directory. Symlinks are listed by their own name.
+  virtual std::vector<std::string> ListDirectory(const std::string& path) const = 0;
+  // The target of the symlink `path` as stored in it; nullopt when `path` is not a symlink.
+  virtual std::optional<std::string> ReadLink(const std::string& path) const = 0;
+  // Whether `path` (symlinks followed) could be executed: Ok, or an Io error whose sys_errno
+  // says why (ENOENT, EACCES, EISDIR), as access(X_OK) and stat() judge it.
+  virtual Result<void> CheckExecutable(const std::string& path) const = 0;
 
   virtual std::optional<UserRecord> UserByName(const std::string& name) const = 0;
   virtual std::optional<UserRecord> UserById(uid_t uid) const = 0;

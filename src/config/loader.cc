@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "base/strings.h"
+#include "config/config_units.h"
 #include "config/ini_document.h"
 #include "config/py_format.h"
 #include "config/supervisord_builder.h"
@@ -24,6 +25,7 @@ Result<SupervisordConfig> LoadSupervisordConfig(const std::string& path, const H
 
   std::vector<std::string> infos;
   std::vector<std::string> warnings;
+  std::vector<std::string> unit_files;
   if (doc.HasSection("include")) {
     doc.ExpandHere(here);
     const IniEntry* files = doc.Get("include", "files");
@@ -51,6 +53,15 @@ Result<SupervisordConfig> LoadSupervisordConfig(const std::string& path, const H
       }
       std::sort(matches.begin(), matches.end());
       for (const std::string& match : matches) {
+        if (match.ends_with(".service")) {
+          // A systemd unit, not ini text: loaded by AddUnitGroups() below.
+          const std::string unit_file = AbsolutePath(host, match);
+          if (std::find(unit_files.begin(), unit_files.end(), unit_file) == unit_files.end()) {
+            infos.push_back(fmt::format("Included unit file \"{}\"", match));
+            unit_files.push_back(unit_file);
+          }
+          continue;
+        }
         infos.push_back(fmt::format("Included extra file \"{}\" during parsing", match));
         Result<std::string> included = host.ReadFile(match);
         if (!included) {
@@ -73,6 +84,12 @@ Result<SupervisordConfig> LoadSupervisordConfig(const std::string& path, const H
   config->infos = std::move(infos);
   warnings.insert(warnings.end(), config->warnings.begin(), config->warnings.end());
   config->warnings = std::move(warnings);
+
+  Result<std::vector<std::string>> unit_directories = UnitDirectoriesFromDocument(doc, here, host);
+  if (!unit_directories) return unit_directories.error();
+  config->unit_directories = std::move(*unit_directories);
+  config->unit_files = unit_files;
+  if (Result<void> units = AddUnitGroups(*config, unit_files, host); !units) return units.error();
   return config;
 }
 

@@ -3,7 +3,8 @@
 // Loading a supervisord configuration from disk: the main file, then every file its [include]
 // section names (globs relative to the main file's directory, each glob's matches in sorted
 // order; includes inside included files are not followed, as in supervisord). The only file
-// I/O of the config module goes through Host.
+// I/O of the config module goes through Host. vigil's extension: [include] matches ending in
+// ".service" and the [units] section's directories are systemd units (config_units.h).
 
 #include <string>
 

@@ -1,5 +1,6 @@
 #include "config/real_host.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <glob.h>
 #include <grp.h>
@@ -21,7 +22,8 @@ namespace {
 constexpr std::streamsize kMaxConfigFileBytes = 64 * 1024 * 1024;
 
 UserRecord ToUserRecord(const passwd& pw) {
-  return UserRecord{pw.pw_name, pw.pw_uid, pw.pw_gid, pw.pw_dir ? pw.pw_dir : ""};
+  return UserRecord{pw.pw_name, pw.pw_uid, pw.pw_gid, pw.pw_dir ? pw.pw_dir : "",
+                    pw.pw_shell ? pw.pw_shell : ""};
 }
 
 }  // namespace
@@ -69,6 +71,36 @@ std::vector<std::string> RealHost::Glob(const std::string& pattern) const {
 bool RealHost::IsDirectory(const std::string& path) const {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::vector<std::string> RealHost::ListDirectory(const std::string& path) const {
+  std::vector<std::string> names;
+  DIR* dir = ::opendir(path.c_str());
+  if (dir == nullptr) return names;
+  while (const dirent* entry = ::readdir(dir)) {
+    std::string_view name = entry->d_name;
+    if (name != "." && name != "..") names.emplace_back(name);
+  }
+  ::closedir(dir);
+  return names;
+}
+
+std::optional<std::string> RealHost::ReadLink(const std::string& path) const {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return std::nullopt;
+  std::string target(static_cast<size_t>(st.st_size > 0 ? st.st_size : 4096) + 1, '\0');
+  ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
+  if (n < 0) return std::nullopt;
+  target.resize(static_cast<size_t>(n));
+  return target;
+}
+
+Result<void> RealHost::CheckExecutable(const std::string& path) const {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return Error::Io(errno, std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) return Error::Io(EISDIR, std::strerror(EISDIR));
+  if (::access(path.c_str(), X_OK) != 0) return Error::Io(errno, std::strerror(errno));
+  return Ok();
 }
 
 std::optional<UserRecord> RealHost::UserByName(const std::string& name) const {

@@ -14,6 +14,9 @@ class RealHost : public Host {
   Result<std::string> ReadFile(const std::string& path) const override;
   std::vector<std::string> Glob(const std::string& pattern) const override;
   bool IsDirectory(const std::string& path) const override;
+  std::vector<std::string> ListDirectory(const std::string& path) const override;
+  std::optional<std::string> ReadLink(const std::string& path) const override;
+  Result<void> CheckExecutable(const std::string& path) const override;
   std::optional<UserRecord> UserByName(const std::string& name) const override;
   std::optional<UserRecord> UserById(uid_t uid) const override;
   std::optional<GroupRecord> GroupByName(const std::string& name) const override;

@@ -12,7 +12,8 @@
 //   user                     User= (with Group= and SupplementaryGroups= below)
 //   environment              Environment=, in order (later assignments win)
 //   stop.signal, .timeout    KillSignal=, TimeoutStopSec= (infinity: Duration::max())
-//   stdout_log, stderr_log   StandardOutput=/StandardError=: journal, syslog, kmsg -> kAuto (vigil's
+//   stdout_log, stderr_log   StandardOutput=/StandardError=: journal, syslog, kmsg -> kAuto
+//   (vigil's
 //                            per-program log), null -> kNone, file:/append:/truncate: -> kFile
 //                            (with `*_file_mode` below); StandardError=inherit -> redirect_stderr
 //   where                    the fragment's first line
@@ -34,7 +35,15 @@ namespace vigil::config {
 
 enum class ServiceType { kSimple, kExec, kForking, kOneshot, kNotify, kDbus, kIdle };
 
-enum class RestartSetting { kNo, kAlways, kOnSuccess, kOnFailure, kOnAbnormal, kOnAbort, kOnWatchdog };
+enum class RestartSetting {
+  kNo,
+  kAlways,
+  kOnSuccess,
+  kOnFailure,
+  kOnAbnormal,
+  kOnAbort,
+  kOnWatchdog
+};
 
 enum class KillMode { kControlGroup, kMixed, kProcess, kNone };
 
@@ -46,9 +55,9 @@ enum class TimeoutFailureMode { kTerminate, kAbort, kKill };
 // One Exec*= line. Words are unquoted and %-specifiers are expanded at load time; $VAR and
 // ${VAR} are expanded just before exec (unless `no_environment_expansion`), as systemd does.
 struct ExecCommand {
-  std::string path;               // the executable: absolute (bare names resolved at load)
-  std::vector<std::string> argv;  // argv[0] is `path`, or the word after it with '@'
-  bool ignore_failure = false;    // '-': a failure is recorded but counts as success
+  std::string path;                       // the executable: absolute (bare names resolved at load)
+  std::vector<std::string> argv;          // argv[0] is `path`, or the word after it with '@'
+  bool ignore_failure = false;            // '-': a failure is recorded but counts as success
   bool no_environment_expansion = false;  // ':'
   bool full_privileges = false;           // '+': no User=/Group=/SupplementaryGroups=
   bool keep_credentials = false;          // '!' (and '!!'): no User=/Group= switch
@@ -78,7 +87,7 @@ struct ResourceLimit {
 enum class OutputFileMode { kNone, kFile, kAppend, kTruncate };
 
 struct EnvironmentFile {
-  std::string path;  // absolute, may be a glob
+  std::string path;       // absolute, may be a glob
   bool optional = false;  // '-' prefix: a missing file is not an error
 
   bool operator==(const EnvironmentFile&) const = default;
@@ -105,11 +114,12 @@ struct InstallSection {
 
 struct ServiceSpec {
   // [Unit]
-  std::string unit_name;                  // "foo@bar.service"
+  std::string unit_name;  // "foo@bar.service"
   std::string description;
   std::vector<std::string> documentation;
-  std::string fragment_path;              // the unit file read ("" for a unit made of drop-ins only)
+  std::string fragment_path;  // the unit file read ("" for a unit made of drop-ins only)
   std::vector<std::string> dropin_paths;  // in the order applied
+  std::vector<std::string> aliases;       // other names of the unit (symlinks to its file), sorted
   UnitDependencies dependencies;
   Duration start_limit_interval = std::chrono::seconds(10);  // 0: no limit
   int64_t start_limit_burst = 5;
@@ -126,22 +136,22 @@ struct ServiceSpec {
 
   RestartSetting restart = RestartSetting::kNo;
   Duration restart_sec = std::chrono::milliseconds(100);
-  int64_t restart_steps = 0;                    // 0: no backoff
-  std::optional<Duration> restart_max_delay;    // nullopt: infinity (no backoff)
+  int64_t restart_steps = 0;                  // 0: no backoff
+  std::optional<Duration> restart_max_delay;  // nullopt: infinity (no backoff)
   ExitStatusSet success_exit_status, restart_prevent_exit_status, restart_force_exit_status;
 
   // nullopt: infinity. systemd's defaults: 90 s each (start: infinity for oneshot).
   std::optional<Duration> timeout_start = std::chrono::seconds(90);
   std::optional<Duration> timeout_stop = std::chrono::seconds(90);
-  std::optional<Duration> timeout_abort;        // nullopt: as timeout_stop
+  std::optional<Duration> timeout_abort;  // nullopt: as timeout_stop
   TimeoutFailureMode timeout_start_failure_mode = TimeoutFailureMode::kTerminate;
   TimeoutFailureMode timeout_stop_failure_mode = TimeoutFailureMode::kTerminate;
-  std::optional<Duration> runtime_max;          // nullopt: infinity
-  Duration watchdog = Duration::zero();         // 0: off
+  std::optional<Duration> runtime_max;   // nullopt: infinity
+  Duration watchdog = Duration::zero();  // 0: off
 
   KillMode kill_mode = KillMode::kControlGroup;
   int kill_signal = SIGTERM;
-  int restart_kill_signal = 0;                  // 0: as kill_signal
+  int restart_kill_signal = 0;  // 0: as kill_signal
   int final_kill_signal = SIGKILL;
   int watchdog_signal = SIGABRT;
   bool send_sigkill = true;
@@ -149,21 +159,21 @@ struct ServiceSpec {
 
   // [Service]: execution environment (User=, WorkingDirectory=, UMask=, Environment= are in the
   // ProgramSpec; see above)
-  std::optional<gid_t> group;                   // Group=; nullopt: the user's primary group
-  std::string group_name;                       // as written
-  std::vector<gid_t> supplementary_groups;      // added to initgroups(User=)
-  bool working_directory_optional = false;      // WorkingDirectory=-/path
-  bool working_directory_home = false;          // WorkingDirectory=~
+  std::optional<gid_t> group;               // Group=; nullopt: the user's primary group
+  std::string group_name;                   // as written
+  std::vector<gid_t> supplementary_groups;  // added to initgroups(User=)
+  bool working_directory_optional = false;  // WorkingDirectory=-/path
+  bool working_directory_home = false;      // WorkingDirectory=~
   std::vector<EnvironmentFile> environment_files;
-  std::vector<std::string> pass_environment;    // names taken from vigild's environment
-  std::vector<std::string> unset_environment;   // names or NAME=value pairs removed last
+  std::vector<std::string> pass_environment;   // names taken from vigild's environment
+  std::vector<std::string> unset_environment;  // names or NAME=value pairs removed last
   std::optional<int> nice;
   std::optional<int> oom_score_adjust;
-  std::vector<ResourceLimit> limits;            // in the order given, later ones win
+  std::vector<ResourceLimit> limits;  // in the order given, later ones win
   bool ignore_sigpipe = true;
   OutputFileMode stdout_file_mode = OutputFileMode::kNone;  // for stdout_log kFile
   OutputFileMode stderr_file_mode = OutputFileMode::kNone;
-  std::string syslog_identifier;                // "" : the process name
+  std::string syslog_identifier;  // "" : the process name
 
   // vigil's own settings, from [X-Vigil] (none yet).
 

@@ -88,7 +88,11 @@ struct SupervisordConfig {
   std::vector<HttpServerSpec> servers;
   std::vector<RpcInterfaceSpec> rpcinterfaces;
   std::vector<AccessRule> access;
-  std::vector<GroupSpec> groups;  // sorted by (priority, name)
+  std::vector<GroupSpec> groups;  // sorted by (priority, name); systemd units included
+  // vigil's systemd units (config_units.h): the [units] directories, absolute, highest precedence
+  // first, and the unit files [include] named, absolute, in the order they were loaded.
+  std::vector<std::string> unit_directories;
+  std::vector<std::string> unit_files;
   // The fallback SUPERVISOR_SERVER_URL: the first unix server, else the first inet server.
   std::optional<std::string> serverurl;
   std::vector<std::string> warnings;  // supervisord's parse warnings, and vigil's own

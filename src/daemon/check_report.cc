@@ -8,6 +8,7 @@
 #include "base/strings.h"
 #include "config/shlex.h"
 #include "config/supervisord_types.h"
+#include "config/unit_values.h"
 
 namespace vigil::daemon {
 namespace {
@@ -66,11 +67,135 @@ std::string GroupKindName(GroupSpec::Kind kind) {
   return "group";
 }
 
+std::string_view ServiceTypeName(config::ServiceType type) {
+  switch (type) {
+    case config::ServiceType::kSimple:
+      return "simple";
+    case config::ServiceType::kExec:
+      return "exec";
+    case config::ServiceType::kForking:
+      return "forking";
+    case config::ServiceType::kOneshot:
+      return "oneshot";
+    case config::ServiceType::kNotify:
+      return "notify";
+    case config::ServiceType::kDbus:
+      return "dbus";
+    case config::ServiceType::kIdle:
+      return "idle";
+  }
+  return "simple";
+}
+
+std::string_view RestartName(config::RestartSetting restart) {
+  switch (restart) {
+    case config::RestartSetting::kNo:
+      return "no";
+    case config::RestartSetting::kAlways:
+      return "always";
+    case config::RestartSetting::kOnSuccess:
+      return "on-success";
+    case config::RestartSetting::kOnFailure:
+      return "on-failure";
+    case config::RestartSetting::kOnAbnormal:
+      return "on-abnormal";
+    case config::RestartSetting::kOnAbort:
+      return "on-abort";
+    case config::RestartSetting::kOnWatchdog:
+      return "on-watchdog";
+  }
+  return "no";
+}
+
+std::string_view KillModeName(config::KillMode mode) {
+  switch (mode) {
+    case config::KillMode::kControlGroup:
+      return "control-group";
+    case config::KillMode::kMixed:
+      return "mixed";
+    case config::KillMode::kProcess:
+      return "process";
+    case config::KillMode::kNone:
+      return "none";
+  }
+  return "control-group";
+}
+
+// systemd's way of writing a time span: "1min 30s", "100ms", "infinity".
+std::string DurationText(std::optional<Duration> d) {
+  if (!d || *d == Duration::max()) return "infinity";
+  int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(*d).count();
+  if (ms == 0) return "0";
+  std::vector<std::string> parts;
+  for (auto [unit, size] : {std::pair<const char*, int64_t>{"d", 86400000},
+                            {"h", 3600000},
+                            {"min", 60000},
+                            {"s", 1000},
+                            {"ms", 1}}) {
+    if (ms >= size) {
+      parts.push_back(fmt::format("{}{}", ms / size, unit));
+      ms %= size;
+    }
+  }
+  return Join(parts, " ");
+}
+
+// The rows of a systemd unit that differ from a supervisord program's.
+void AppendServiceRows(std::string& out, const config::ServiceSpec& s) {
+  auto row = [&](std::string_view key, const std::string& value) {
+    out += fmt::format("    {:<14} {}\n", key, value);
+  };
+  row("type", std::string(ServiceTypeName(s.type)));
+  auto commands = [&](std::string_view key, const std::vector<config::ExecCommand>& list) {
+    for (const config::ExecCommand& c : list) {
+      std::vector<std::string> quoted;
+      for (const std::string& arg : c.argv) quoted.push_back(config::ShlexQuote(arg));
+      row(key, fmt::format("{}{} ({})", c.ignore_failure ? "-" : "", c.path, Join(quoted, " ")));
+    }
+  };
+  commands("ExecStartPre", s.exec_start_pre);
+  commands("ExecStart", s.exec_start);
+  commands("ExecStartPost", s.exec_start_post);
+  commands("ExecReload", s.exec_reload);
+  commands("ExecStop", s.exec_stop);
+  commands("ExecStopPost", s.exec_stop_post);
+  row("restart", fmt::format("{} after {}", RestartName(s.restart), DurationText(s.restart_sec)));
+  row("start limit",
+      fmt::format("{} starts in {}", s.start_limit_burst, DurationText(s.start_limit_interval)));
+  row("timeouts", fmt::format("start {}, stop {}", DurationText(s.timeout_start),
+                              DurationText(s.timeout_stop)));
+  row("kill",
+      fmt::format("{} with {}", KillModeName(s.kill_mode), config::SignalName(s.kill_signal)));
+  if (!s.pid_file.empty()) row("PIDFile", s.pid_file);
+  for (const config::ResourceLimit& limit : s.limits) {
+    auto text = [](rlim_t v) {
+      return v == RLIM_INFINITY ? std::string("infinity") : std::to_string(v);
+    };
+    row(config::RlimitKey(limit.resource),
+        fmt::format("{}:{}", text(limit.soft), text(limit.hard)));
+  }
+  for (const std::string& dropin : s.dropin_paths) row("drop-in", dropin);
+  for (const std::string& alias : s.aliases) row("alias", alias);
+}
+
 void AppendProgram(std::string& out, const ProgramSpec& p, const std::string& childlogdir) {
   auto row = [&](std::string_view key, const std::string& value) {
     out += fmt::format("    {:<14} {}\n", key, value);
   };
   out += fmt::format("  {}  ({}:{})\n", config::Namespec(p), p.where.file, p.where.line);
+  if (p.dialect == config::Dialect::kSystemd && p.service) {
+    if (!p.argv_error.empty()) row("cannot start", p.argv_error);
+    row("directory", p.directory.value_or("(vigild's)"));
+    row("user", p.user ? fmt::format("{} (uid {}, gid {})", p.user->name, p.user->uid, p.user->gid)
+                       : "(vigild's)");
+    row("autostart", p.autostart ? "true (enabled)" : "false");
+    AppendServiceRows(out, *p.service);
+    row("stdout", DescribeLog(p.stdout_log, childlogdir));
+    row("stderr",
+        p.redirect_stderr ? "redirected to stdout" : DescribeLog(p.stderr_log, childlogdir));
+    for (const auto& [key, value] : p.environment) row("environment", key + "=" + value);
+    return;
+  }
   if (p.argv_error.empty()) {
     std::vector<std::string> quoted;
     for (const std::string& arg : p.argv) quoted.push_back(config::ShlexQuote(arg));
@@ -216,6 +341,24 @@ std::string CheckReportJson(const config::SupervisordConfig& config) {
   }
   j["groups"] = groups;
   j["warnings"] = config.warnings;
+  return j.dump(2) + "\n";
+}
+
+std::string CheckUnitReportText(const config::ProgramSpec& unit,
+                                const std::vector<std::string>& warnings) {
+  std::string out = fmt::format("{}: valid unit {}\n", unit.where.file, unit.name);
+  for (const std::string& warning : warnings) out += "warning: " + warning + "\n";
+  out += "\n";
+  AppendProgram(out, unit, "(vigild's log directory)");
+  return out;
+}
+
+std::string CheckUnitReportJson(const config::ProgramSpec& unit,
+                                const std::vector<std::string>& warnings) {
+  nlohmann::json j;
+  j["unit"] = unit.name;
+  j["program"] = nlohmann::json::parse(api::ProgramSpecToJson(unit));
+  j["warnings"] = warnings;
   return j.dump(2) + "\n";
 }
 

@@ -8,6 +8,9 @@
 #include "base/exit_codes.h"
 #include "config/loader.h"
 #include "config/real_host.h"
+#include "config/unit_loader.h"
+#include "config/unit_lookup.h"
+#include "config/unit_name.h"
 #include "daemon/check_report.h"
 #include "daemon/daemon.h"
 #include "daemon/options.h"
@@ -19,6 +22,23 @@ int ConfigError(const std::string& message, const char* argv0) {
   // supervisord's usage(): "Error: <message>" and a pointer to -h, exit status 2.
   std::fprintf(stderr, "Error: %s\nFor help, use %s -h\n", message.c_str(), argv0);
   return vigil::exit_code::kConfigError;
+}
+
+// --check-unit: a template is checked as the instance "test_instance", as systemd-analyze
+// verify does.
+int CheckUnit(const vigil::daemon::Options& options, const vigil::config::Host& host,
+              const char* argv0) {
+  using namespace vigil;
+  const std::string& path = *options.check_unit;
+  std::optional<config::UnitName> name = config::ParseUnitName(config::BaseName(path));
+  const bool is_template = name && name->form == config::UnitNameForm::kTemplate;
+  Result<config::LoadedUnit> unit =
+      config::LoadServiceUnitFile(path, {}, host, is_template ? "test_instance" : "");
+  if (!unit) return ConfigError(unit.error().message, argv0);
+  const std::string report = options.json ? daemon::CheckUnitReportJson(unit->spec, unit->warnings)
+                                          : daemon::CheckUnitReportText(unit->spec, unit->warnings);
+  std::fputs(report.c_str(), stdout);
+  return exit_code::kOk;
 }
 
 }  // namespace
@@ -40,6 +60,7 @@ int main(int argc, char** argv) {
   }
   const daemon::Options& options = parsed.options;
   config::RealHost host;
+  if (options.check_unit) return CheckUnit(options, host, argv[0]);
   std::string path;
   if (options.configuration) {
     path = *options.configuration;

@@ -38,7 +38,10 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
   app.add_flag("--check", o.check,
                "read and validate the configuration, print what it means, and exit (0 valid, "
                "2 invalid)");
-  app.add_flag("--json", o.json, "with --check: print the configuration as JSON");
+  app.add_option("--check-unit", o.check_unit,
+                 "read and validate one systemd .service unit file as vigil would run it (with "
+                 "its drop-ins), print what it means, and exit (0 valid, 2 invalid)");
+  app.add_flag("--json", o.json, "with --check or --check-unit: print the result as JSON");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {

@@ -1,7 +1,7 @@
 #pragma once
 
 // vigild's command line: supervisord's options (a value given here beats the config file's),
-// plus vigil's own --check and --json.
+// plus vigil's own --check, --check-unit and --json.
 
 #include <optional>
 #include <string>
@@ -32,7 +32,8 @@ struct Options {
   std::optional<std::string> minprocs;          // --minprocs
   bool strip_ansi = false;                      // -t
   bool check = false;                           // --check: validate, print, exit
-  bool json = false;                            // --json: with --check, print JSON
+  std::optional<std::string> check_unit;        // --check-unit PATH: validate one unit file
+  bool json = false;                            // --json: with --check(-unit), print JSON
   bool version = false;                         // -v
 };
 

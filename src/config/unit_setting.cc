@@ -1,0 +1,24 @@
+#include "config/unit_setting.h"
+
+#include <fmt/format.h>
+
+namespace vigil::config {
+
+std::string SettingContext::Located(std::string_view message) const {
+  return fmt::format("{}:{}: {}", where.file, where.line, message);
+}
+
+void SettingContext::Warn(std::string_view message) const { warnings.push_back(Located(message)); }
+
+Error SettingContext::Fatal(std::string_view message) const {
+  return Error::InvalidArgument(Located(message));
+}
+
+Result<std::string> SettingContext::Expand(std::string_view text, SpecifierSet set) const {
+  Result<ExpandedText> expanded = ExpandSpecifiers(text, specifiers, set);
+  if (!expanded) return expanded.error();
+  for (char c : expanded->deprecated) Warn(DeprecatedSpecifierMessage(c));
+  return std::move(expanded->text);
+}
+
+}  // namespace vigil::config
