@@ -88,6 +88,32 @@ class Control {
   // destroyed. `observer` must outlive the handle.
   virtual std::unique_ptr<Subscription> ObserveLog(const std::string& path,
                                                    LogObserver& observer) = 0;
+
+  // --- systemd units (docs/units.md) ---
+  // systemctl is-enabled's answer: "enabled", "disabled", "static", "indirect", "masked",
+  // "alias", "not-found".
+  virtual std::string UnitFileState(const std::string& unit) const = 0;
+  // enable/disable: writes or removes the install symlinks; what was done, in systemctl's
+  // words ("Created symlink A → B.", "Removed \"A\".").
+  virtual Result<std::vector<std::string>> SetUnitEnabled(const std::string& unit,
+                                                          bool enabled) = 0;
+  // daemon-reload: reads every unit again. New units are added, changed ones take their new
+  // definition at their next start, removed ones go once they are stopped. What changed.
+  virtual Result<std::vector<std::string>> DaemonReload() = 0;
+  // The processes of a service now (pid and command line), and the cgroup they are in (""
+  // without cgroups).
+  struct ProcessSummary {
+    pid_t pid = 0;
+    std::string command;
+  };
+  virtual std::vector<ProcessSummary> ServiceProcesses(const std::string& unit) const = 0;
+  virtual std::string ServiceCgroup(const std::string& unit) const = 0;
+  // The last messages vigild logged about a unit ("Started ...", "Main process exited, ...").
+  struct UnitMessage {
+    WallTime at;
+    std::string text;
+  };
+  virtual std::vector<UnitMessage> RecentMessages(const std::string& unit) const = 0;
 };
 
 }  // namespace vigil::api

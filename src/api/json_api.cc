@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/json_reply.h"
 #include "api/process_methods.h"
 #include "api/spec_json.h"
 #include "config/supervisord_types.h"
@@ -43,60 +44,6 @@ json ToJson(const XmlRpcValue& value) {
   return nullptr;
 }
 
-HttpResponse Json(int status, const json& body) {
-  // Log bytes may not be UTF-8: replace rather than fail.
-  return HttpResponse{status,
-                      {{"Content-Type", "application/json"}},
-                      body.dump(2, ' ', false, json::error_handler_t::replace) + "\n"};
-}
-
-int StatusFor(const RpcError& error) {
-  if (error.denied) return 403;
-  switch (error.code) {
-    case Fault::kBadName:
-      return 404;
-    case Fault::kAlreadyStarted:
-    case Fault::kNotRunning:
-    case Fault::kStillRunning:
-    case Fault::kAlreadyAdded:
-      return 409;
-    case Fault::kNoFile:
-    case Fault::kNotExecutable:
-    case Fault::kSpawnError:
-    case Fault::kAbnormalTermination:
-    case Fault::kCantReread:
-      return 422;
-    case Fault::kShutdownState:
-      return 503;
-    case Fault::kBadSignal:
-    case Fault::kBadArguments:
-    case Fault::kIncorrectParameters:
-    case Fault::kUnknownMethod:
-    case Fault::kSignatureUnsupported:
-      return 400;
-    case Fault::kFailed:
-    case Fault::kSuccess:
-      return 500;
-  }
-  return 500;
-}
-
-HttpResponse ErrorReply(int status, std::string_view fault, int code, std::string_view message) {
-  return Json(status, json{{"error", {{"fault", fault}, {"code", code}, {"message", message}}}});
-}
-
-HttpResponse ErrorReply(const RpcError& error) {
-  return ErrorReply(StatusFor(error), FaultName(error.code), static_cast<int>(error.code),
-                    error.text);
-}
-
-bool Truthy(const std::map<std::string, std::string>& query, const std::string& key,
-            bool fallback) {
-  auto it = query.find(key);
-  if (it == query.end()) return fallback;
-  return it->second != "0" && it->second != "false" && it->second != "no";
-}
-
 // Turns an RpcResult into a reply now or a pending one.
 std::variant<HttpResponse, PendingReply> Reply(RpcResult result) {
   if (RpcPoll* poll = std::get_if<RpcPoll>(&result.outcome)) {
@@ -122,7 +69,11 @@ HttpResponse JsonFromRpc(const std::variant<XmlRpcValue, RpcError, RpcPoll>& out
 
 JsonApi::JsonApi(Control& control, const AccessControl& access, const RpcMethods& methods,
                  Logger log_denial)
-    : control_(control), access_(access), methods_(methods), log_denial_(std::move(log_denial)) {}
+    : control_(control),
+      access_(access),
+      methods_(methods),
+      log_denial_(std::move(log_denial)),
+      units_(control) {}
 
 std::variant<HttpResponse, PendingReply> JsonApi::Handle(const HttpRequest& request) {
   RpcContext context{control_, access_, request.peer, log_denial_};
@@ -171,6 +122,10 @@ std::variant<HttpResponse, PendingReply> JsonApi::Handle(const HttpRequest& requ
     }
     path == "reload" ? control_.RequestRestart() : control_.RequestShutdown();
     return Json(200, json{{"result", true}});
+  }
+  if (std::optional<std::variant<HttpResponse, PendingReply>> unit =
+          units_.Handle(request, context, path)) {
+    return std::move(*unit);
   }
   if (path.starts_with("programs/")) {
     std::string rest = path.substr(9);

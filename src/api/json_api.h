@@ -21,15 +21,11 @@
 #include "api/access_control.h"
 #include "api/control.h"
 #include "api/http_server.h"
+#include "api/pending_reply.h"
 #include "api/rpc.h"
+#include "api/unit_api.h"
 
 namespace vigil::api {
-
-// A reply that is not ready yet: polled after every loop iteration and at `deadline`.
-struct PendingReply {
-  std::function<std::optional<HttpResponse>()> poll;
-  std::optional<MonotonicTime> deadline;
-};
 
 class JsonApi {
  public:
@@ -51,6 +47,7 @@ class JsonApi {
   const AccessControl& access_;
   const RpcMethods& methods_;
   Logger log_denial_;
+  UnitApi units_;
 };
 
 // The HTTP reply for an XML-RPC-style result (value or fault) in JSON.

@@ -13,7 +13,13 @@ inline constexpr int kConfigError = 2;  // as supervisord: "Error: <msg>" then e
 inline constexpr int kCtlOk = 0;
 inline constexpr int kCtlOperationFailed = 1;
 inline constexpr int kCtlUsage = 2;
-inline constexpr int kCtlUnreachable = 3;
+// status and is-active, as supervisorctl and systemctl (LSB's status codes): not running, and
+// no such program or unit.
+inline constexpr int kCtlNotRunning = 3;
+inline constexpr int kCtlNoSuchProgram = 4;
+// sysexits' EX_UNAVAILABLE: kept apart from the status codes so scripts can tell "not running"
+// from "cannot ask".
+inline constexpr int kCtlUnreachable = 69;
 
 // The child side of a failed spawn, as tini and supervisord use them.
 inline constexpr int kChildCannotExecute = 126;

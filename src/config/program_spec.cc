@@ -25,6 +25,11 @@ bool SameSettings(const ProgramSpec& a, const ProgramSpec& b) {
   ProgramSpec left = a;
   ProgramSpec right = b;
   left.where = right.where = SourceLocation{};
+  // A unit's enablement is not one of its settings: `enable` must not make update or
+  // daemon-reload treat it as changed.
+  if (left.dialect == Dialect::kSystemd && right.dialect == Dialect::kSystemd) {
+    left.autostart = right.autostart = false;
+  }
   return left == right;
 }
 

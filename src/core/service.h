@@ -112,6 +112,9 @@ class Service final : public Program {
   void OnPidFileChanged();
   // The stop that follows is the first half of a restart (RestartKillSignal= applies).
   void PrepareRestart();
+  // daemon-reload: the unit's new definition. Running processes go on; the new settings apply
+  // to what is started from now on (systemd's semantics).
+  void ReplaceSpec(config::ProgramSpec spec);
 
   // --- What `systemctl status`/`show` tell ---
   const config::ServiceSpec& service_spec() const { return *spec_.service; }
@@ -206,7 +209,9 @@ class Service final : public Program {
   Tracked control_;
   ExecKind control_kind_ = ExecKind::kStart;
   size_t control_index_ = 0;
-  size_t main_index_ = 0;         // oneshot: which ExecStart= runs
+  size_t main_index_ = 0;                 // oneshot: which ExecStart= runs
+  bool control_ignores_failure_ = false;  // the running control command has a "-" prefix
+  bool main_ignores_failure_ = false;     // the running main command has a "-" prefix
   bool main_is_command_ = false;  // the main pid is the ExecStart process (not a forked one)
   bool forbid_restart_ = false;   // a stop was asked for
   bool stopping_for_restart_ = false;

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "config/exit_status_names.h"
 #include "config/supervisord_types.h"
+#include "config/unit_signals.h"
 
 namespace vigil::core {
 
@@ -171,9 +171,12 @@ std::string ExitStatusText(const ExitStatus& status) {
 
 std::string DescribeForSystemd(const ExitStatus& status) {
   if (status.exited) {
-    std::optional<std::string_view> name = config::ExitStatusName(status.code);
-    return fmt::format("code=exited, status={}{}{}", status.code, name ? "/" : "",
-                       name.value_or(""));
+    for (const config::ExitStatusName& entry : config::ExitStatusNames()) {
+      if (entry.status == status.code) {
+        return fmt::format("code=exited, status={}/{}", status.code, entry.name);
+      }
+    }
+    return fmt::format("code=exited, status={}", status.code);
   }
   return fmt::format("code={}, status={}/{}", ExitCodeName(status), status.signal,
                      ExitStatusText(status));

@@ -315,6 +315,14 @@ Result<void> Supervisor::ResetFailed(std::string_view name) {
   return Ok();
 }
 
+Result<void> Supervisor::ReplaceServiceSpec(const config::ProgramSpec& spec) {
+  Service* service = MutableService(spec.name);
+  if (service == nullptr) return Error::NotFound(spec.name);
+  service->ReplaceSpec(spec);
+  Settle();
+  return Ok();
+}
+
 void Supervisor::OnNotify(std::string_view name, pid_t sender, uid_t sender_uid,
                           std::string_view message) {
   Service* service = MutableService(name);

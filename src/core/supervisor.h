@@ -74,6 +74,8 @@ class Supervisor {
   Result<void> RestartService(std::string_view name, bool only_if_active = false);
   Result<void> ReloadService(std::string_view name);  // ExecReload=
   Result<void> ResetFailed(std::string_view name);
+  // daemon-reload of one unit: its new definition applies from its next start.
+  Result<void> ReplaceServiceSpec(const config::ProgramSpec& spec);
   // Whether a job (start, stop, restart) of the service is still queued or running.
   bool HasJob(std::string_view name) const { return jobs_.HasJob(name); }
   // How the last start job of `name` ended (nullopt: none finished since it was queued).

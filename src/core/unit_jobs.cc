@@ -204,6 +204,7 @@ bool UnitJobs::RunJob(const std::string& name, Job& job, Service& unit) {
         start_results_[name] = false;
         return false;
       }
+      job.started = true;
       unit.Start();
       return true;
     }
@@ -216,6 +217,13 @@ bool UnitJobs::RunJob(const std::string& name, Job& job, Service& unit) {
 }
 
 bool UnitJobs::Finished(const std::string& name, Job& job, Service& unit) {
+  if (job.type == JobType::kStart && job.started &&
+      unit.service_state() == ServiceState::kAutoRestart) {
+    // The start failed; the automatic restart that follows is not this job's (systemd too
+    // ends the job when the unit enters failed, before auto-restart).
+    start_results_[name] = false;
+    return true;
+  }
   if (!unit.settled()) return false;
   switch (job.type) {
     case JobType::kStart: {

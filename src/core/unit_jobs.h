@@ -61,6 +61,7 @@ class UnitJobs {
     JobType type = JobType::kStart;
     bool running = false;
     bool stop_phase = false;  // kRestart: the stop half is underway
+    bool started = false;     // kStart: this job started the unit
   };
 
   void AddStart(Service& unit, std::set<std::string>& visited);

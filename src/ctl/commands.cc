@@ -7,61 +7,13 @@
 #include <nlohmann/json.hpp>
 
 #include "base/exit_codes.h"
+#include "ctl/request.h"
+#include "ctl/unit_commands.h"
 
 namespace vigil::ctl {
 namespace {
 
 using nlohmann::json;
-
-std::string UrlEncode(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ':' || c == '*') {
-      out += static_cast<char>(c);
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
-}
-
-// The parsed body, or an error message for the user.
-struct Reply {
-  long status = 0;
-  json body;
-  std::string error;  // set when the request failed in any way
-  int exit_code = exit_code::kCtlOk;
-};
-
-Reply Send(const Client& client, bool post, const std::string& path) {
-  Reply reply;
-  Result<HttpResult> result = post ? client.Post(path) : client.Get(path);
-  if (!result) {
-    reply.error = result.error().message;
-    reply.exit_code = exit_code::kCtlUnreachable;
-    return reply;
-  }
-  reply.status = result->status;
-  if (result->status == 401) {
-    reply.error =
-        "vigild requires authentication: give -u USER -p PASSWORD (or [supervisorctl] "
-        "username/password)";
-    reply.exit_code = exit_code::kCtlOperationFailed;
-    return reply;
-  }
-  reply.body = json::parse(result->body, nullptr, false);
-  if (reply.body.is_discarded()) {
-    reply.error =
-        fmt::format("vigild answered HTTP {} with something that is not JSON", result->status);
-    reply.exit_code = exit_code::kCtlOperationFailed;
-    return reply;
-  }
-  if (reply.body.contains("error")) {
-    reply.error = reply.body["error"].value("message", "unknown error");
-    reply.exit_code = exit_code::kCtlOperationFailed;
-  }
-  return reply;
-}
 
 std::string Namespec(const json& info) {
   const std::string name = info.value("name", "");
@@ -97,13 +49,15 @@ int Status(const Command& command, const Client& client, std::ostream& out, std:
     selected.push_back(info);
     rows.push_back(
         StatusRow{Namespec(info), info.value("statename", ""), info.value("description", "")});
-    if (!IsRunning(info.value("statename", ""))) code = exit_code::kCtlOperationFailed;
+    if (!IsRunning(info.value("statename", "")) && code == exit_code::kCtlOk) {
+      code = exit_code::kCtlNotRunning;
+    }
   }
   for (const std::string& arg : command.args) {
     if (std::none_of(selected.begin(), selected.end(),
                      [&](const json& info) { return Names(arg, info); })) {
       err << arg << ": ERROR (no such process)\n";
-      code = exit_code::kCtlOperationFailed;
+      code = exit_code::kCtlNoSuchProgram;
     }
   }
   if (command.json) {
@@ -341,6 +295,31 @@ std::string FormatStatusTable(const std::vector<StatusRow>& rows) {
 
 int RunCommand(const Command& command, const Client& client, std::ostream& out, std::ostream& err) {
   const std::string& v = command.verb;
+  if (IsUnitOnlyVerb(v)) return RunUnitCommand(command, command.args, client, out, err);
+  // start, stop, restart, status and reload act on units the systemctl way and on supervisord
+  // programs the supervisorctl way; each name goes to whichever it is.
+  const bool shared = v == "start" || v == "stop" || v == "restart" || v == "status" ||
+                      (v == "reload" && !command.args.empty());
+  if (shared && !command.args.empty()) {
+    std::vector<std::string> units;
+    Command programs = command;
+    programs.args.clear();
+    for (const std::string& name : command.args) {
+      (IsUnit(client, name) ? units : programs.args).push_back(name);
+    }
+    int code = exit_code::kCtlOk;
+    if (!units.empty()) code = RunUnitCommand(command, units, client, out, err);
+    if (programs.args.empty()) return code;
+    if (v == "reload") {
+      for (const std::string& name : programs.args) {
+        err << fmt::format("Unit {} not found.\n", name);
+      }
+      return exit_code::kCtlOperationFailed;
+    }
+    const int program_code =
+        v == "status" ? Status(programs, client, out, err) : Act(programs, client, out, err);
+    return code != exit_code::kCtlOk ? code : program_code;
+  }
   if (v == "status") return Status(command, client, out, err);
   if (v == "start" || v == "stop" || v == "restart") return Act(command, client, out, err);
   if (v == "signal") {

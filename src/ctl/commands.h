@@ -23,6 +23,11 @@ struct Command {
   std::string state = "RUNNING";  // wait
   double timeout = 30;            // wait
   bool no_wait = false;           // start/stop/restart --no-wait
+  // systemd units
+  std::vector<std::string> properties;  // show -p KEY[,KEY]
+  bool value_only = false;              // show --value
+  bool quiet = false;                   // is-active/is-failed/is-enabled -q
+  bool now = false;                     // enable/disable --now
 };
 
 int RunCommand(const Command& command, const Client& client, std::ostream& out, std::ostream& err);

@@ -46,9 +46,32 @@ int main(int argc, char** argv) {
   CLI::App* wait = app.add_subcommand("wait", "wait until a program is in a state");
   names(wait, "program [STATE]");
   wait->add_option("--timeout", command.timeout, "seconds to wait (default 30)");
+  // systemd units (systemctl's verbs); start, stop, restart, status take units too.
+  names(app.add_subcommand("try-restart", "restart units that are running"), "units");
+  names(app.add_subcommand("reset-failed", "clear units' failed state and start limit"), "units");
+  for (const char* verb : {"enable", "disable"}) {
+    CLI::App* sub = app.add_subcommand(
+        verb, std::string(verb) + " units: start (or not) whenever vigild starts");
+    names(sub, "units");
+    sub->add_flag("--now", command.now, "also start (or stop) them now");
+  }
+  for (const char* verb : {"is-active", "is-failed", "is-enabled"}) {
+    CLI::App* sub = app.add_subcommand(verb, "print units' state; exit 0 as systemctl does");
+    names(sub, "units");
+    sub->add_flag("-q,--quiet", command.quiet, "print nothing, only the exit code");
+  }
+  CLI::App* show = app.add_subcommand("show", "units' properties: show [-p KEY,...] NAME");
+  names(show, "units");
+  show->add_option("-p,--property", command.properties, "only these properties");
+  show->add_flag("--value", command.value_only, "print only the values");
+  app.add_subcommand("daemon-reload", "read the unit files again");
+  app.add_subcommand("list-units", "every unit and its state");
   app.add_subcommand("reread", "show what the configuration file changes");
   app.add_subcommand("update", "apply the configuration file's changes, per process");
-  app.add_subcommand("reload", "stop everything and start again from the configuration");
+  names(app.add_subcommand("reload",
+                           "reload units (ExecReload=); without names: stop everything and "
+                           "start again from the configuration"),
+        "units");
   app.add_subcommand("shutdown", "stop every program and vigild");
   app.add_subcommand("version", "vigild's version");
 

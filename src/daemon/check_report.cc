@@ -6,6 +6,7 @@
 
 #include "api/spec_json.h"
 #include "base/strings.h"
+#include "config/service_names.h"
 #include "config/shlex.h"
 #include "config/supervisord_types.h"
 #include "config/unit_values.h"
@@ -67,85 +68,12 @@ std::string GroupKindName(GroupSpec::Kind kind) {
   return "group";
 }
 
-std::string_view ServiceTypeName(config::ServiceType type) {
-  switch (type) {
-    case config::ServiceType::kSimple:
-      return "simple";
-    case config::ServiceType::kExec:
-      return "exec";
-    case config::ServiceType::kForking:
-      return "forking";
-    case config::ServiceType::kOneshot:
-      return "oneshot";
-    case config::ServiceType::kNotify:
-      return "notify";
-    case config::ServiceType::kDbus:
-      return "dbus";
-    case config::ServiceType::kIdle:
-      return "idle";
-  }
-  return "simple";
-}
-
-std::string_view RestartName(config::RestartSetting restart) {
-  switch (restart) {
-    case config::RestartSetting::kNo:
-      return "no";
-    case config::RestartSetting::kAlways:
-      return "always";
-    case config::RestartSetting::kOnSuccess:
-      return "on-success";
-    case config::RestartSetting::kOnFailure:
-      return "on-failure";
-    case config::RestartSetting::kOnAbnormal:
-      return "on-abnormal";
-    case config::RestartSetting::kOnAbort:
-      return "on-abort";
-    case config::RestartSetting::kOnWatchdog:
-      return "on-watchdog";
-  }
-  return "no";
-}
-
-std::string_view KillModeName(config::KillMode mode) {
-  switch (mode) {
-    case config::KillMode::kControlGroup:
-      return "control-group";
-    case config::KillMode::kMixed:
-      return "mixed";
-    case config::KillMode::kProcess:
-      return "process";
-    case config::KillMode::kNone:
-      return "none";
-  }
-  return "control-group";
-}
-
-// systemd's way of writing a time span: "1min 30s", "100ms", "infinity".
-std::string DurationText(std::optional<Duration> d) {
-  if (!d || *d == Duration::max()) return "infinity";
-  int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(*d).count();
-  if (ms == 0) return "0";
-  std::vector<std::string> parts;
-  for (auto [unit, size] : {std::pair<const char*, int64_t>{"d", 86400000},
-                            {"h", 3600000},
-                            {"min", 60000},
-                            {"s", 1000},
-                            {"ms", 1}}) {
-    if (ms >= size) {
-      parts.push_back(fmt::format("{}{}", ms / size, unit));
-      ms %= size;
-    }
-  }
-  return Join(parts, " ");
-}
-
 // The rows of a systemd unit that differ from a supervisord program's.
 void AppendServiceRows(std::string& out, const config::ServiceSpec& s) {
   auto row = [&](std::string_view key, const std::string& value) {
     out += fmt::format("    {:<14} {}\n", key, value);
   };
-  row("type", std::string(ServiceTypeName(s.type)));
+  row("type", std::string(config::ServiceTypeName(s.type)));
   auto commands = [&](std::string_view key, const std::vector<config::ExecCommand>& list) {
     for (const config::ExecCommand& c : list) {
       std::vector<std::string> quoted;
@@ -159,13 +87,14 @@ void AppendServiceRows(std::string& out, const config::ServiceSpec& s) {
   commands("ExecReload", s.exec_reload);
   commands("ExecStop", s.exec_stop);
   commands("ExecStopPost", s.exec_stop_post);
-  row("restart", fmt::format("{} after {}", RestartName(s.restart), DurationText(s.restart_sec)));
-  row("start limit",
-      fmt::format("{} starts in {}", s.start_limit_burst, DurationText(s.start_limit_interval)));
-  row("timeouts", fmt::format("start {}, stop {}", DurationText(s.timeout_start),
-                              DurationText(s.timeout_stop)));
-  row("kill",
-      fmt::format("{} with {}", KillModeName(s.kill_mode), config::SignalName(s.kill_signal)));
+  row("restart", fmt::format("{} after {}", config::RestartSettingName(s.restart),
+                             config::FormatTimespan(s.restart_sec)));
+  row("start limit", fmt::format("{} starts in {}", s.start_limit_burst,
+                                 config::FormatTimespan(s.start_limit_interval)));
+  row("timeouts", fmt::format("start {}, stop {}", config::FormatTimespan(s.timeout_start),
+                              config::FormatTimespan(s.timeout_stop)));
+  row("kill", fmt::format("{} with {}", config::KillModeName(s.kill_mode),
+                          config::SignalName(s.kill_signal)));
   if (!s.pid_file.empty()) row("PIDFile", s.pid_file);
   for (const config::ResourceLimit& limit : s.limits) {
     auto text = [](rlim_t v) {

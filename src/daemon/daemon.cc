@@ -276,15 +276,26 @@ Result<void> Daemon::Start() {
   settings.serverurl = config_.serverurl;
   settings.cgroups = cgroups_;
   settings.child_nofile_soft = child_nofile;
+  settings.notify_socket = NotifySocketPath(s.pidfile, config::TempDir(host_));
   spawner_ = std::make_unique<RealSpawner>(
-      *loop_, *log_, std::move(settings),
-      [this](const config::ProgramSpec& spec) { return OutputFor(spec); });
+      *loop_, *log_, settings, [this](const config::ProgramSpec& spec) { return OutputFor(spec); });
+  Result<std::unique_ptr<NotifyReceiver>> notify =
+      NotifyReceiver::Create(settings.notify_socket, *loop_, *spawner_, *log_);
+  if (!notify) {
+    return Error::Io(notify.error().sys_errno,
+                     fmt::format("cannot create the sd_notify socket {}: {}",
+                                 settings.notify_socket, notify.error().message));
+  }
+  notify_ = std::move(*notify);
+  spawner_->SetPidFileHandler(
+      [this](const std::string& service) { supervisor_->OnPidFileChanged(service); });
   spawner_->SetExitHandler([this](core::ChildId id, const core::ExitStatus& status) {
     if (!supervisor_->OnChildExited(id, status)) {
       log_->Info(fmt::format("reaped unknown child ({})", status.Describe()));
     }
   });
   supervisor_ = std::make_unique<core::Supervisor>(clock_, *spawner_, *this);
+  notify_->SetSupervisor(supervisor_.get());
   if (Result<void> loaded = LoadPrograms(); !loaded) return loaded;
   log_->SetObserver([this] { NotifyLog(log_->path()); });
   if (Result<void> servers = StartServers(); !servers) return servers;
@@ -319,7 +330,10 @@ Result<void> Daemon::Start() {
   return Ok();
 }
 
-void Daemon::OnProgramEvent(const core::ProgramEvent& event) { LogProgramEvent(*log_, event); }
+void Daemon::OnProgramEvent(const core::ProgramEvent& event) {
+  LogProgramEvent(*log_, event);
+  if (event.kind == core::ProgramEvent::Kind::kServiceLog) RememberUnitMessage(event);
+}
 
 void Daemon::OnSignal(int signo) {
   switch (signo) {
@@ -379,6 +393,7 @@ Result<void> Daemon::FinishReload() {
   config_ = std::move(*pending_config_);
   pending_config_.reset();
   supervisor_ = std::make_unique<core::Supervisor>(clock_, *spawner_, *this);
+  notify_->SetSupervisor(supervisor_.get());
   outputs_.clear();
   access_->SetRules(config_.access);
   for (const std::string& info : config_.infos) log_->Info(info);
@@ -395,6 +410,7 @@ Result<void> Daemon::FinishReload() {
 void Daemon::Cleanup() {
   if (http_) http_->CloseListeners();
   if (pidfile_written_) ::unlink(config_.supervisord.pidfile.c_str());
+  notify_.reset();  // removes the socket file
   if (spawner_) spawner_->PruneCgroups();
   if (cgroups_) static_cast<void>(os::Cgroup(cgroups_->root()).Remove());
 }

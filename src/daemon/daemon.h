@@ -13,6 +13,7 @@
 // It serves the HTTP servers of the configuration (supervisord's XML-RPC API, log tails, vigil's
 // JSON API) and implements the api::Control interface they act through (daemon_control.cc).
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -24,8 +25,10 @@
 #include "api/http_server.h"
 #include "config/host.h"
 #include "config/supervisord_config.h"
+#include "config/unit_loader.h"
 #include "core/events.h"
 #include "core/supervisor.h"
+#include "daemon/notify_receiver.h"
 #include "daemon/options.h"
 #include "daemon/program_output.h"
 #include "daemon/real_spawner.h"
@@ -77,6 +80,13 @@ class Daemon : public core::EventSink, public api::Control {
   Result<void> SendStdin(const std::string& namespec, std::string_view data) override;
   std::unique_ptr<api::Subscription> ObserveLog(const std::string& path,
                                                 api::LogObserver& observer) override;
+  // systemd units (daemon_units.cc).
+  std::string UnitFileState(const std::string& unit) const override;
+  Result<std::vector<std::string>> SetUnitEnabled(const std::string& unit, bool enabled) override;
+  Result<std::vector<std::string>> DaemonReload() override;
+  std::vector<ProcessSummary> ServiceProcesses(const std::string& unit) const override;
+  std::string ServiceCgroup(const std::string& unit) const override;
+  std::vector<UnitMessage> RecentMessages(const std::string& unit) const override;
 
  private:
   enum class Mood { kRunning, kShuttingDown, kReloading };
@@ -97,6 +107,10 @@ class Daemon : public core::EventSink, public api::Control {
   Result<void> FinishReload();
   void Cleanup();
   ProgramOutput* OutputFor(const config::ProgramSpec& spec);
+  // Where `unit`'s files are looked up: the configured unit directories, and the directory of
+  // its file when it was named by path.
+  config::UnitPaths UnitPathsFor(const std::string& unit) const;
+  void RememberUnitMessage(const core::ProgramEvent& event);
 
   const config::Host& host_;
   std::string config_path_;
@@ -112,6 +126,7 @@ class Daemon : public core::EventSink, public api::Control {
   std::unique_ptr<logs::MainLog> log_;
   std::optional<os::CgroupTree> cgroups_;
   std::unique_ptr<RealSpawner> spawner_;
+  std::unique_ptr<NotifyReceiver> notify_;
   std::unique_ptr<core::Supervisor> supervisor_;
   std::map<std::string, std::unique_ptr<ProgramOutput>> outputs_;  // by namespec
   std::unique_ptr<api::AccessControl> access_;
@@ -121,6 +136,7 @@ class Daemon : public core::EventSink, public api::Control {
   Mood mood_ = Mood::kRunning;
   std::optional<MonotonicTime> drain_deadline_;  // while replies are flushed at exit
   bool pidfile_written_ = false;
+  std::map<std::string, std::deque<UnitMessage>> unit_messages_;  // by unit, the last few
 };
 
 }  // namespace vigil::daemon

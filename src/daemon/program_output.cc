@@ -68,16 +68,27 @@ Result<std::unique_ptr<ProgramOutput>> ProgramOutput::Create(const config::Progr
                                                              loop::EventLoop& loop,
                                                              logs::MainLog& main_log) {
   std::unique_ptr<ProgramOutput> output(new ProgramOutput(spec, settings, loop, main_log));
-  if (Result<void> r = output->OpenStream(output->stdout_, spec.stdout_log); !r) return r.error();
+  using Mode = config::OutputFileMode;
+  const Mode stdout_mode = spec.service ? spec.service->stdout_file_mode : Mode::kNone;
+  const Mode stderr_mode = spec.service ? spec.service->stderr_file_mode : Mode::kNone;
+  if (Result<void> r = output->OpenStream(output->stdout_, spec.stdout_log, stdout_mode); !r) {
+    return r.error();
+  }
   if (!spec.redirect_stderr) {
-    if (Result<void> r = output->OpenStream(output->stderr_, spec.stderr_log); !r) {
+    if (Result<void> r = output->OpenStream(output->stderr_, spec.stderr_log, stderr_mode); !r) {
       return r.error();
     }
   }
   return output;
 }
 
-Result<void> ProgramOutput::OpenStream(Stream& stream, const config::LogSpec& log) {
+Result<void> ProgramOutput::OpenStream(Stream& stream, const config::LogSpec& log,
+                                       config::OutputFileMode direct_mode) {
+  if (log.target == config::LogTarget::kFile && direct_mode != config::OutputFileMode::kNone) {
+    // A unit's StandardOutput=file:/append:/truncate: the service writes the file itself.
+    stream.direct_path = log.path;
+    return Ok();
+  }
   std::string path;
   switch (log.target) {
     case config::LogTarget::kNone:
@@ -181,11 +192,11 @@ void ProgramOutput::RemoveAutoFiles() {
 }
 
 std::string ProgramOutput::stdout_path() const {
-  return stdout_.file ? stdout_.file->path() : std::string();
+  return stdout_.file ? stdout_.file->path() : stdout_.direct_path;
 }
 
 std::string ProgramOutput::stderr_path() const {
-  return stderr_.file ? stderr_.file->path() : std::string();
+  return stderr_.file ? stderr_.file->path() : stderr_.direct_path;
 }
 
 }  // namespace vigil::daemon

@@ -72,10 +72,12 @@ class ProgramOutput {
     std::unique_ptr<logs::RotatingFile> file;
     bool automatic = false;
     uint64_t reported_dropped = 0;
+    std::string direct_path;  // written by the program itself, not through vigild
   };
   ProgramOutput(const config::ProgramSpec& spec, const OutputSettings& settings,
                 loop::EventLoop& loop, logs::MainLog& main_log);
-  Result<void> OpenStream(Stream& stream, const config::LogSpec& log);
+  Result<void> OpenStream(Stream& stream, const config::LogSpec& log,
+                          config::OutputFileMode direct_mode);
   void Record(Stream& stream, std::string_view data);
   Result<void> AttachPipe(UniqueFd fd, Stream& stream);
 

@@ -75,6 +75,8 @@ class RealSpawner : public core::Spawner {
   void SetPidFileHandler(std::function<void(const std::string&)> handler) {
     on_pid_file_ = std::move(handler);
   }
+  // The processes of a service now.
+  std::vector<pid_t> ServicePids(const std::string& name) const { return ServiceProcesses(name); }
   // The service a process belongs to (its cgroup, or its session without cgroups); "" if none.
   std::string ServiceOf(pid_t pid) const;
 

@@ -57,6 +57,12 @@
 //   --read-stdin=PATH     Everything read from stdin up to EOF.
 //   --touch=PATH          Create or truncate PATH as an empty file (a "reached here" marker).
 //
+// sd_notify (through libsystemd's sd_notify(3), a real client of the protocol)
+//   --notify=MESSAGE      sd_notify(0, MESSAGE), with "\n" in MESSAGE standing for a newline
+//                         ("READY=1\nSTATUS=up"). Fails unless the message was sent.
+//   --watchdog=N          N times: sleep half of the watchdog interval (sd_watchdog_enabled),
+//                         then send WATCHDOG=1. Fails when no watchdog is enabled for this pid.
+//
 // Exit status: 0 when the options run out, N for --exit=N, 2 for an unknown option or a bad
 // value ("vigil-test-child: unknown option <opt>" on stderr, before any option runs), 3 when an
 // option fails at run time (a message naming the failed call and errno is written to stderr).
@@ -66,6 +72,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -116,6 +123,8 @@ enum class Action {
   Touch,
   WaitFile,
   ReadStdin,
+  Notify,
+  Watchdog,
 };
 
 // What the value after '=' must be.
@@ -150,6 +159,8 @@ constexpr OptionSpec kOptions[] = {
     {"touch", Action::Touch, ValueKind::Text},
     {"wait-file", Action::WaitFile, ValueKind::Text},
     {"read-stdin", Action::ReadStdin, ValueKind::Text},
+    {"notify", Action::Notify, ValueKind::Text},
+    {"watchdog", Action::Watchdog, ValueKind::Count},
 };
 
 // One parsed option. Only the field that matches the option's ValueKind is meaningful.
@@ -166,6 +177,48 @@ enum class Flow { Continue, ExitSuccess };
 
 // The exit status for --on-term-exit. A signal handler can only reach file-scope state.
 volatile std::sig_atomic_t term_exit_status = 0;
+
+// ---------------------------------------------------------------------------------------------
+// sd_notify.
+
+void Notify(const std::string& text) {
+  std::string message;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == 'n') {
+      message += '\n';
+      ++i;
+    } else {
+      message += text[i];
+    }
+  }
+  const int sent = sd_notify(0, message.c_str());
+  if (sent <= 0) {
+    const std::string why = sent == 0 ? "NOTIFY_SOCKET is not set" : std::strerror(-sent);
+    const std::string line = "vigil-test-child: sd_notify " + text + ": " + why + "\n";
+    [[maybe_unused]] ssize_t ignored = write(STDERR_FILENO, line.data(), line.size());
+    _exit(kExitFailure);
+  }
+}
+
+void FeedWatchdog(std::uint64_t times) {
+  std::uint64_t usec = 0;
+  if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) {
+    const std::string line = "vigil-test-child: no watchdog is enabled for this process\n";
+    [[maybe_unused]] ssize_t ignored = write(STDERR_FILENO, line.data(), line.size());
+    _exit(kExitFailure);
+  }
+  for (std::uint64_t i = 0; i < times; ++i) {
+    timespec half{static_cast<time_t>(usec / 2 / 1000000),
+                  static_cast<long>(usec / 2 % 1000000 * 1000)};
+    while (nanosleep(&half, &half) != 0 && errno == EINTR) {
+    }
+    if (sd_notify(0, "WATCHDOG=1") <= 0) {
+      const std::string line = "vigil-test-child: sd_notify WATCHDOG=1 failed\n";
+      [[maybe_unused]] ssize_t ignored = write(STDERR_FILENO, line.data(), line.size());
+      _exit(kExitFailure);
+    }
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Low-level I/O helpers. Any failure ends the process with kExitFailure.
@@ -659,6 +712,12 @@ Flow RunStep(const Step& step) {
       break;
     case Action::ReadStdin:
       WriteFileAtomically(step.text, ReadAll(STDIN_FILENO, "read stdin"));
+      break;
+    case Action::Notify:
+      Notify(step.text);
+      break;
+    case Action::Watchdog:
+      FeedWatchdog(step.number);
       break;
   }
   return Flow::Continue;

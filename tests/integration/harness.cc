@@ -1,6 +1,7 @@
 #include "tests/integration/harness.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -19,6 +20,38 @@ namespace vigil::testing {
 
 std::string VigildPath() { return VIGILD_PATH; }
 std::string TestChildPath() { return TEST_CHILD_PATH; }
+std::string VigilctlPath() { return VIGILCTL_PATH; }
+
+CommandResult RunCommand(const std::vector<std::string>& argv) {
+  CommandResult result;
+  char out_name[] = "/tmp/vigil-test-out-XXXXXX";
+  char err_name[] = "/tmp/vigil-test-err-XXXXXX";
+  const int out = ::mkstemp(out_name);
+  const int err = ::mkstemp(err_name);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_RDONLY);
+    ::dup2(null, 0);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = ReadFile(out_name);
+  result.err = ReadFile(err_name);
+  ::close(out);
+  ::close(err);
+  ::unlink(out_name);
+  ::unlink(err_name);
+  return result;
+}
 
 bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -18,7 +18,16 @@ using std::chrono::seconds;
 
 // Paths of the binaries under test (set by CMake).
 std::string VigildPath();
+std::string VigilctlPath();
 std::string TestChildPath();
+
+// Runs a command to its end (with no stdin); its exit status and what it printed.
+struct CommandResult {
+  int exit_code = -1;  // 128 + N when killed by signal N
+  std::string out;
+  std::string err;
+};
+CommandResult RunCommand(const std::vector<std::string>& argv);
 
 // Polls `condition` every few milliseconds until it holds or `timeout` passes.
 bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
