@@ -92,7 +92,7 @@ Result<void> Daemon::RemoveGroup(std::string_view name) {
   if (Result<void> removed = supervisor_->RemoveGroup(name); !removed) return removed;
   for (const std::string& namespec : namespecs) outputs_.erase(namespec);
   std::erase_if(config_.groups, [&](const config::GroupSpec& g) { return g.name == name; });
-  spawner_->PruneCgroups();
+  spawner_->RemoveCgroups(namespecs);
   log_->Info(fmt::format("removed process group {}", name));
   return Ok();
 }
@@ -100,6 +100,7 @@ Result<void> Daemon::RemoveGroup(std::string_view name) {
 Result<void> Daemon::RemoveProcess(const std::string& namespec) {
   if (Result<void> removed = supervisor_->RemoveProcess(namespec); !removed) return removed;
   outputs_.erase(namespec);
+  spawner_->RemoveCgroups({namespec});
   for (config::GroupSpec& group : config_.groups) {
     std::erase_if(group.processes,
                   [&](const config::ProgramSpec& p) { return config::Namespec(p) == namespec; });
@@ -141,6 +142,10 @@ std::string Daemon::StderrLogPath(const std::string& namespec) const {
 Result<void> Daemon::ClearProcessLogs(const std::string& namespec) {
   auto it = outputs_.find(namespec);
   if (it == outputs_.end()) return Error::NotFound(namespec);
+  // supervisord clears the logs of a running process only (through its output dispatchers);
+  // for any other it answers success and leaves the files as they are.
+  const core::Program* program = supervisor_->FindProcess(namespec);
+  if (program == nullptr || !program->main_child()) return Ok();
   return it->second->Clear();
 }
 

@@ -131,6 +131,7 @@ Result<std::vector<std::string>> Daemon::DaemonReload() {
     }
     if (Result<void> removed = supervisor_->RemoveGroup(name); !removed) return removed.error();
     outputs_.erase(name);
+    spawner_->RemoveCgroups({name});
     changes.push_back(fmt::format("{}: removed", name));
   }
   // The unit part of the configuration is now the fresh one; supervisord programs wait for

@@ -138,7 +138,11 @@ Result<core::SpawnedChild> RealSpawner::Spawn(const config::ProgramSpec& spec) {
 
   Result<os::SpawnedProcess> process = os::SpawnProcess(request);
   if (!process) {
-    if (output) output->WriteNotice(fmt::format("vigild: {}\n", process.error().message));
+    // As supervisord's child writes it to the program's log.
+    if (output) {
+      output->WriteNotice(fmt::format("vigild: {}\nvigild: child process was not spawned\n",
+                                      process.error().message));
+    }
     return process.error();
   }
   Result<core::SpawnedChild> tracked =
@@ -291,6 +295,13 @@ Result<void> RealSpawner::SignalLeftovers(const config::ProgramSpec& spec, int s
   const os::Cgroup* cgroup = CgroupOf(config::Namespec(spec));
   if (cgroup == nullptr) return Ok();
   return signo == SIGKILL ? cgroup->KillAll() : cgroup->SignalAll(signo);
+}
+
+void RealSpawner::RemoveCgroups(const std::vector<std::string>& namespecs) {
+  for (const std::string& namespec : namespecs) {
+    auto it = cgroups_.find(namespec);
+    if (it != cgroups_.end() && !it->second.Populated() && it->second.Remove()) cgroups_.erase(it);
+  }
 }
 
 void RealSpawner::PruneCgroups() {

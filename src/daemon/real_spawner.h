@@ -92,8 +92,11 @@ class RealSpawner : public core::Spawner {
   bool cgroup_mode() const { return settings_.cgroups.has_value(); }
   // The cgroup a program runs in, when in cgroup mode.
   const os::Cgroup* CgroupOf(const std::string& namespec) const;
-  // Removes empty program cgroups, waiting briefly for killed ones to empty.
+  // Removes empty program cgroups, waiting briefly for killed ones to empty (at exit).
   void PruneCgroups();
+  // Removes the cgroups of programs that are gone (stopped, so their cgroups are empty),
+  // without waiting.
+  void RemoveCgroups(const std::vector<std::string>& namespecs);
 
  private:
   struct Child {
