@@ -17,7 +17,9 @@ and they must agree:
      always say "vigil" (what it does not support, and why).
 A template NAME@.service is checked as NAME@test_instance.service by both.
 
-Usage: test_unit_parity.py /path/to/vigild [CASE ...]
+Usage: test_unit_parity.py /path/to/vigild [--system-units] [CASE ...]
+  --system-units  also check every unit file of /lib/systemd/system (what this machine ships;
+                  not a fixed corpus, so ctest does not use it)
 """
 
 import json
@@ -67,11 +69,11 @@ def located(text, path):
     return ((match.group(1), int(match.group(2))), match.group(3))
 
 
-def run_case(vigild, name):
+def run_case(vigild, name, corpus=CORPUS):
     work = tempfile.mkdtemp(prefix="vigil-unit-parity-")
     try:
-        shutil.copy(os.path.join(CORPUS, name), work)
-        dropins = os.path.join(CORPUS, name + ".d")
+        shutil.copy(os.path.join(corpus, name), work)
+        dropins = os.path.join(corpus, name + ".d")
         if os.path.isdir(dropins):
             shutil.copytree(dropins, os.path.join(work, name + ".d"))
         path = os.path.join(work, name)
@@ -129,11 +131,21 @@ def main():
     vigild = os.path.abspath(sys.argv[1])
     if shutil.which("systemd-analyze") is None:
         sys.exit("systemd-analyze is missing: run scripts/install-deps.sh (Debian package systemd)")
-    names = sys.argv[2:] or sorted(n for n in os.listdir(CORPUS) if n.endswith(".service"))
+    args = sys.argv[2:]
+    cases = [(CORPUS, n) for n in args if n != "--system-units"]
+    if not cases:
+        cases = [(CORPUS, n) for n in sorted(os.listdir(CORPUS)) if n.endswith(".service")]
+    if "--system-units" in args:
+        system = "/lib/systemd/system"
+        for n in sorted(os.listdir(system)):
+            path = os.path.join(system, n)
+            if n.endswith(".service") and not os.path.islink(path) and os.path.getsize(path) > 0:
+                cases.append((system, n))
+    names = [n for _, n in cases]
     disagreements = 0
     refused = 0
-    for name in names:
-        problems, sd_refused = run_case(vigild, name)
+    for corpus, name in cases:
+        problems, sd_refused = run_case(vigild, name, corpus)
         refused += sd_refused
         if problems:
             disagreements += 1
