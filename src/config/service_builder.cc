@@ -206,7 +206,13 @@ void ServiceBuilder::ResolveExecutables() {
       if (status || command.ignore_failure) continue;
       std::string message =
           fmt::format("Command {} is not executable: {}", command.path, status.error().message);
-      if (i > 0) message += " (systemd-analyze verify checks only the first; vigil checks all)";
+      if (command.path.find('$') != std::string::npos) {
+        message +=
+            " (the executable itself is never taken from a variable; vigil, like systemd, "
+            "runs it literally)";
+      } else if (i > 0) {
+        message += " (systemd-analyze verify checks only the first; vigil checks all)";
+      }
       Warn(command.where, message);
     }
   }
