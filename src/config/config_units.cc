@@ -37,8 +37,10 @@ Result<std::vector<std::string>> UnitDirectoriesFromDocument(const IniDocument& 
         "several separated by spaces, highest precedence first)",
         section->where.file, section->where.line));
   }
+  // Relative directories are taken from the file that holds the setting (an included .ini can
+  // have the [units] section), like %(here)s.
   const std::string here =
-      entry->where.file == "" ? main_here : DirName(AbsolutePath(host, entry->where.file));
+      entry->where.file.empty() ? main_here : DirName(AbsolutePath(host, entry->where.file));
   Expansions expansions{{"here", here}, {"host_node_name", host.HostName()}};
   for (const auto& [key, value] : host.Environment()) {
     expansions.insert_or_assign("ENV_" + key, value);
