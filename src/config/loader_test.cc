@@ -162,6 +162,15 @@ TEST_F(LoaderUnitsTest, UnitsSectionNeedsDirectories) {
                                                         "exist; no units are loaded from it"}));
 }
 
+TEST_F(LoaderUnitsTest, UnitsSectionOfAnIncludedFileIsRelativeToThatFile) {
+  host_.AddFile("/etc/vigil/vigil.conf", "[supervisord]\n[include]\nfiles=conf.d/*.ini\n");
+  host_.AddFile("/etc/vigil/conf.d/units.ini", "[units]\ndirectories=system %(here)s/more\n");
+  Result<SupervisordConfig> config = Load();
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->unit_directories,
+            (std::vector<std::string>{"/etc/vigil/conf.d/system", "/etc/vigil/conf.d/more"}));
+}
+
 TEST_F(LoaderUnitsTest, AUnitMetTwiceIsLoadedOnce) {
   host_.AddFile("/etc/vigil/vigil.conf",
                 "[supervisord]\n[units]\ndirectories=units\n[include]\nfiles=units/*.service\n");
