@@ -37,8 +37,10 @@ Result<std::vector<std::string>> UnitDirectoriesFromDocument(const IniDocument& 
         "several separated by spaces, highest precedence first)",
         section->where.file, section->where.line));
   }
+  // Relative directories are taken from the file that holds the setting (an included .ini can
+  // have the [units] section), like %(here)s.
   const std::string here =
-      entry->where.file == "" ? main_here : DirName(AbsolutePath(host, entry->where.file));
+      entry->where.file.empty() ? main_here : DirName(AbsolutePath(host, entry->where.file));
   Expansions expansions{{"here", here}, {"host_node_name", host.HostName()}};
   for (const auto& [key, value] : host.Environment()) {
     expansions.insert_or_assign("ENV_" + key, value);
@@ -60,8 +62,15 @@ Result<std::vector<std::string>> UnitDirectoriesFromDocument(const IniDocument& 
 Result<void> AddUnitGroups(SupervisordConfig& config, const std::vector<std::string>& unit_files,
                            const Host& host) {
   std::map<std::string, SourceLocation> taken = TakenNames(config);
+  std::map<std::string, std::string> unit_files_by_name;  // to recognize a unit met twice
   auto add = [&](LoadedUnit unit) -> Result<void> {
     const ProgramSpec& spec = unit.spec;
+    // The same unit reached again (an [include] glob matching a unit and its alias, or a unit
+    // of a [units] directory): the first one stands.
+    if (auto seen = unit_files_by_name.find(spec.name);
+        seen != unit_files_by_name.end() && seen->second == spec.service->fragment_path) {
+      return Ok();
+    }
     if (auto it = taken.find(spec.name); it != taken.end()) {
       return Error::InvalidArgument(fmt::format(
           "{}:{}: unit {} is already defined at {}:{} (every unit, group and program needs a "
@@ -69,6 +78,7 @@ Result<void> AddUnitGroups(SupervisordConfig& config, const std::vector<std::str
           spec.where.file, spec.where.line, spec.name, it->second.file, it->second.line));
     }
     taken.emplace(spec.name, spec.where);
+    unit_files_by_name.emplace(spec.name, spec.service->fragment_path);
     config.warnings.insert(config.warnings.end(), unit.warnings.begin(), unit.warnings.end());
     GroupSpec group;
     group.kind = GroupSpec::Kind::kProcessGroup;
@@ -81,6 +91,12 @@ Result<void> AddUnitGroups(SupervisordConfig& config, const std::vector<std::str
   };
 
   const UnitPaths paths{config.unit_directories};
+  for (const std::string& directory : config.unit_directories) {
+    if (!host.IsDirectory(directory)) {
+      config.warnings.push_back(fmt::format(
+          "[units] directory {} does not exist; no units are loaded from it", directory));
+    }
+  }
   for (const std::string& name : ListServiceUnits(paths, host)) {
     Result<LoadedUnit> unit = LoadServiceUnit(name, paths, host);
     if (!unit) return unit.error();

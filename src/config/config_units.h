@@ -33,9 +33,10 @@ Result<std::vector<std::string>> UnitDirectoriesFromDocument(const IniDocument& 
 // Loads the units (those of `config.unit_directories`, then `unit_files`) into `config`: one
 // group per unit (group = program = unit name, priority 999), re-sorted with the other groups,
 // their warnings appended to config.warnings. Any unit that fails to load fails the whole
-// configuration with its "file:line: message"; so does a unit whose name is already taken by a
-// unit, a group or a program. Masked units in the directories are skipped; a masked included
-// unit file is skipped with a warning.
+// configuration with its "file:line: message"; so does a unit whose name is already taken by
+// another unit, a group or a program (the same unit file reached twice, say through an alias, is
+// loaded once). Masked units in the directories are skipped; a masked included unit file and a
+// [units] directory that does not exist are warnings.
 Result<void> AddUnitGroups(SupervisordConfig& config, const std::vector<std::string>& unit_files,
                            const Host& host);
 

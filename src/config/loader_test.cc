@@ -157,7 +157,30 @@ TEST_F(LoaderUnitsTest, UnitsSectionNeedsDirectories) {
   Result<SupervisordConfig> config = Load();
   ASSERT_TRUE(config) << config.error().message;
   EXPECT_EQ(config->unit_directories, (std::vector<std::string>{"/srv/units"}));
-  EXPECT_TRUE(config->groups.empty());  // a directory that does not exist holds no units
+  EXPECT_TRUE(config->groups.empty());
+  EXPECT_EQ(config->warnings, (std::vector<std::string>{"[units] directory /srv/units does not "
+                                                        "exist; no units are loaded from it"}));
+}
+
+TEST_F(LoaderUnitsTest, UnitsSectionOfAnIncludedFileIsRelativeToThatFile) {
+  host_.AddFile("/etc/vigil/vigil.conf", "[supervisord]\n[include]\nfiles=conf.d/*.ini\n");
+  host_.AddFile("/etc/vigil/conf.d/units.ini", "[units]\ndirectories=system %(here)s/more\n");
+  Result<SupervisordConfig> config = Load();
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->unit_directories,
+            (std::vector<std::string>{"/etc/vigil/conf.d/system", "/etc/vigil/conf.d/more"}));
+}
+
+TEST_F(LoaderUnitsTest, AUnitMetTwiceIsLoadedOnce) {
+  host_.AddFile("/etc/vigil/vigil.conf",
+                "[supervisord]\n[units]\ndirectories=units\n[include]\nfiles=units/*.service\n");
+  host_.AddFile("/etc/vigil/units/web.service", "[Service]\nExecStart=/bin/true\n");
+  host_.AddSymlink("/etc/vigil/units/www.service", "web.service");
+  Result<SupervisordConfig> config = Load();
+  ASSERT_TRUE(config) << config.error().message;
+  ASSERT_EQ(config->groups.size(), 1u);
+  EXPECT_EQ(config->groups[0].processes.at(0).service->aliases,
+            (std::vector<std::string>{"www.service"}));
 }
 
 }  // namespace

@@ -91,7 +91,9 @@ struct ProgramSpec {
   // The command split as supervisord splits it (shlex, no shell). When the command cannot be
   // split, supervisord still loads the config and fails each spawn; so does vigil.
   std::vector<std::string> argv;
-  std::string argv_error;  // non-empty: why `command` cannot be split
+  // Non-empty: why the program cannot be started, and every start fails with it: `command`
+  // cannot be split, or (dialect kSystemd) its User=/Group=/SupplementaryGroups= does not exist.
+  std::string argv_error;
 
   std::optional<std::string> directory;
   std::optional<uint32_t> umask;

@@ -35,7 +35,7 @@ class ServiceBuilder {
   Result<BuiltService> Build();
 
  private:
-  Result<void> ApplyFile(const UnitSourceFile& file);
+  Result<void> ApplyFile(const UnitSourceFile& file, bool is_dropin);
   Result<void> Verify();
   void ResolveExecutables();
   void MapCredentials(ProgramSpec& program);
@@ -66,19 +66,27 @@ void ServiceBuilder::Warn(const SourceLocation& where, std::string_view message)
   warnings_.push_back(fmt::format("{}:{}: {}", where.file, where.line, message));
 }
 
-Result<void> ServiceBuilder::ApplyFile(const UnitSourceFile& file) {
+// systemd refuses a unit for an error in its fragment, but an error in a drop-in only ends that
+// drop-in (systemd 252 ignores config_parse()'s result for drop-ins); vigil does the same.
+Result<void> ServiceBuilder::ApplyFile(const UnitSourceFile& file, bool is_dropin) {
+  auto fatal = [&](Error error) -> Result<void> {
+    if (!is_dropin) return error;
+    warnings_.push_back(error.message +
+                        "; systemd skips the rest of this drop-in and so does vigil");
+    return Ok();
+  };
   for (const UnitLine& line : ParseUnitText(file.text, file.path, kServiceSections)) {
     switch (line.kind) {
       case UnitLine::Kind::kWarning:
         warnings_.push_back(line.message);
         break;
       case UnitLine::Kind::kFatal:
-        return Error::InvalidArgument(line.message);
+        return fatal(Error::InvalidArgument(line.message));
       case UnitLine::Kind::kAssignment: {
         SettingContext context{line.where, line.key, specifiers_, warnings_};
         if (Result<void> applied = ApplyUnitSetting(draft_, context, line.section, line.value);
             !applied) {
-          return applied.error();
+          return fatal(std::move(applied).error());
         }
         break;
       }
@@ -198,7 +206,13 @@ void ServiceBuilder::ResolveExecutables() {
       if (status || command.ignore_failure) continue;
       std::string message =
           fmt::format("Command {} is not executable: {}", command.path, status.error().message);
-      if (i > 0) message += " (systemd-analyze verify checks only the first; vigil checks all)";
+      if (command.path.find('$') != std::string::npos) {
+        message +=
+            " (the executable itself is never taken from a variable; vigil, like systemd, "
+            "runs it literally)";
+      } else if (i > 0) {
+        message += " (systemd-analyze verify checks only the first; vigil checks all)";
+      }
       Warn(command.where, message);
     }
   }
@@ -326,11 +340,13 @@ Result<BuiltService> ServiceBuilder::Build() {
   spec.unit_name = sources_.name.Full();
   if (sources_.fragment) {
     spec.fragment_path = sources_.fragment->path;
-    if (Result<void> applied = ApplyFile(*sources_.fragment); !applied) return applied.error();
+    if (Result<void> applied = ApplyFile(*sources_.fragment, false); !applied) {
+      return applied.error();
+    }
   }
   for (const UnitSourceFile& dropin : sources_.dropins) {
     spec.dropin_paths.push_back(dropin.path);
-    if (Result<void> applied = ApplyFile(dropin); !applied) return applied.error();
+    if (Result<void> applied = ApplyFile(dropin, true); !applied) return applied.error();
   }
   if (Result<void> verified = Verify(); !verified) return verified.error();
   ResolveExecutables();

@@ -380,6 +380,11 @@ TEST_F(ServiceBuilderTest, ExecutablesAreResolvedAndChecked) {
                      "such file or directory",
                      "/etc/systemd/system/u.service:5: Command nosuchprogram is not executable: "
                      "No such file or directory"}));
+  Spec("[Service]\nExecStart=$PROGRAM --flag\n");
+  EXPECT_EQ(warnings_, (Strings{"/etc/systemd/system/u.service:2: Command $PROGRAM is not "
+                                "executable: No such file or directory (the executable itself is "
+                                "never taken from a variable; vigil, like systemd, runs it "
+                                "literally)"}));
   host_.AddFile("/etc/passwd-like", "");
   Spec("[Service]\nExecStart=/etc/passwd-like\n");
   EXPECT_EQ(warnings_, (Strings{"/etc/systemd/system/u.service:2: Command /etc/passwd-like is not "

@@ -9,7 +9,8 @@
 //   command, argv            the first ExecStart= line, for display only
 //   directory                WorkingDirectory= (nullopt: "/" for vigild as root, else $HOME)
 //   umask                    UMask= (default 0022)
-//   user                     User= (with Group= and SupplementaryGroups= below)
+//   user                     User= (with Group= and SupplementaryGroups= below); one that does not
+//                            exist leaves `user` unset and sets argv_error (217/USER, 216/GROUP)
 //   environment              Environment=, in order (later assignments win)
 //   stop.signal, .timeout    KillSignal=, TimeoutStopSec= (infinity: Duration::max())
 //   stdout_log, stderr_log   StandardOutput=/StandardError=: journal, syslog, kmsg -> kAuto

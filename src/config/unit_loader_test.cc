@@ -186,13 +186,28 @@ TEST_F(UnitLoaderTest, UnitFileNamedByPath) {
   EXPECT_EQ(instance->spec.name, "t@test_instance.service");
 }
 
-TEST_F(UnitLoaderTest, LoadErrorsNameTheFileAndLine) {
+TEST_F(UnitLoaderTest, AnErrorInADropInOnlyEndsThatDropIn) {
+  // systemd 252 refuses a unit for errors in its file, but not for errors in drop-ins.
   Unit("/lib/systemd/system/web.service", "[Service]\nExecStart=/bin/true\n");
-  Unit("/etc/systemd/system/web.service.d/bad.conf", "[Service]\nExecStart=./relative\n");
-  EXPECT_EQ(Load("web").error().message,
-            "/etc/systemd/system/web.service.d/bad.conf:2: Neither a valid executable name nor an "
-            "absolute path: ./relative (name the program by its absolute path, or by a bare name "
-            "found in /usr/local/sbin, /usr/local/bin, /usr/sbin, /usr/bin, /sbin or /bin)");
+  Unit("/etc/systemd/system/web.service.d/a.conf",
+       "[Service]\nExecStart=./relative\nEnvironment=SKIPPED=1\n");
+  Unit("/etc/systemd/system/web.service.d/b.conf", "[Service]\nEnvironment=B=1\n");
+  Result<LoadedUnit> unit = Load("web");
+  ASSERT_TRUE(unit) << unit.error().message;
+  EXPECT_EQ(unit->spec.argv, (Strings{"/bin/true"}));
+  EXPECT_EQ(unit->spec.environment, (Environment{{"B", "1"}}));
+  EXPECT_EQ(unit->warnings,
+            (Strings{"/etc/systemd/system/web.service.d/a.conf:2: Neither a valid executable name "
+                     "nor an absolute path: ./relative (name the program by its absolute path, or "
+                     "by a bare name found in /usr/local/sbin, /usr/local/bin, /usr/sbin, "
+                     "/usr/bin, /sbin or /bin); systemd skips the rest of this drop-in and so "
+                     "does vigil"}));
+  // In the unit's own file the same line is fatal.
+  Unit("/lib/systemd/system/bad.service", "[Service]\nExecStart=./relative\n");
+  EXPECT_EQ(Load("bad").error().message,
+            "/lib/systemd/system/bad.service:2: Neither a valid executable name nor an absolute "
+            "path: ./relative (name the program by its absolute path, or by a bare name found in "
+            "/usr/local/sbin, /usr/local/bin, /usr/sbin, /usr/bin, /sbin or /bin)");
 }
 
 TEST_F(UnitLoaderTest, EnablementStates) {
