@@ -264,6 +264,13 @@ core::CommandSpawn RealSpawner::SpawnCommand(const config::ProgramSpec& spec,
     return result;
   };
 
+  // A User=, Group= or SupplementaryGroups= that does not exist (the loader says so in
+  // argv_error): systemd fails such commands with 217/USER or 216/GROUP. '+' and '!' commands
+  // do not switch credentials and run.
+  const config::ExecCommand& command = *request.command;
+  if (!spec.argv_error.empty() && !command.full_privileges && !command.keep_credentials) {
+    return fail(spec.argv_error.starts_with("User=") ? 217 : 216, spec.argv_error);
+  }
   std::string failure;
   Result<os::SpawnRequest> built = ServiceRequest(spec, request, &failure);
   if (!built) return fail(0, failure.empty() ? built.error().message : failure);

@@ -184,6 +184,18 @@ TEST_F(UnitsTest, ALimitAboveTheHardMaximumFailsTheStartWithACleanError) {
   EXPECT_TRUE(vigild_.WaitForLog("status=205/LIMITS")) << vigild_.Log();
 }
 
+TEST_F(UnitsTest, AUserThatDoesNotExistFailsEachStartWith217) {
+  WriteUnit("ghost.service", "[Service]\nUser=vigil-no-such-user\nExecStart=" + Child() +
+                                 " --sleep=forever\n");
+  StartVigild();
+  CommandResult started = Ctl({"start", "ghost"});
+  EXPECT_EQ(started.exit_code, 1);
+  EXPECT_EQ(Property("ghost.service", "ExecMainStatus"), "217") << Explain("ghost.service");
+  EXPECT_TRUE(vigild_.WaitForLog("ghost.service: Main process exited, code=exited, "
+                                 "status=217/USER"))
+      << vigild_.Log();
+}
+
 TEST_F(UnitsTest, CommandsRunInSystemdsOrderWithMainpidAndResult) {
   const std::string trace = dir_ / "trace";
   auto step = [&](const std::string& name) {
