@@ -268,6 +268,42 @@ TEST_F(ServiceTest, StopTimeoutEscalatesToSigkill) {
   EXPECT_EQ(ResultOf("stubborn"), "timeout");
 }
 
+TEST_F(ServiceTest, SendSigkillNoSkipsTheFinalSignal) {
+  AddUnit("gentle", [](ServiceSpec& s) {
+    s.send_sigkill = false;
+    s.timeout_stop = seconds(5);
+  });
+  ASSERT_TRUE(supervisor_.Start("gentle"));
+  ASSERT_TRUE(supervisor_.Stop("gentle"));
+  RunFor(5);
+  EXPECT_TRUE(Logged("gentle", "State 'stop-sigterm' timed out. Skipping SIGKILL."));
+  for (const auto& signal : spawner_.signals()) EXPECT_NE(signal.signo, SIGKILL);
+}
+
+TEST_F(ServiceTest, KillAndFinalKillSignalsAreUsed) {
+  AddUnit("custom", [](ServiceSpec& s) {
+    s.kill_signal = SIGINT;
+    s.final_kill_signal = SIGQUIT;
+    s.restart_kill_signal = SIGUSR2;
+    s.timeout_stop = seconds(5);
+  });
+  ASSERT_TRUE(supervisor_.Start("custom"));
+  ASSERT_TRUE(supervisor_.Stop("custom"));
+  EXPECT_EQ(spawner_.signals().front().signo, SIGINT);
+  RunFor(5);
+  const auto& sent = spawner_.signals();
+  ASSERT_GE(sent.size(), 2u);
+  EXPECT_EQ(sent[sent.size() - 2].signo, SIGQUIT);
+  EXPECT_EQ(sent.back().signo, SIGCONT);
+  EndMain("custom", ExitStatus::Killed(SIGQUIT, true));
+  // A restart's stop uses RestartKillSignal=.
+  ASSERT_TRUE(supervisor_.Start("custom"));
+  const size_t before = spawner_.signals().size();
+  ASSERT_TRUE(supervisor_.RestartService("custom"));
+  ASSERT_GT(spawner_.signals().size(), before);
+  EXPECT_EQ(spawner_.signals()[before].signo, SIGUSR2);
+}
+
 TEST_F(ServiceTest, ExecStopRunsWithMainpidAndKillModeNoneSendsNothing) {
   // The seed's units: ExecStop= runs the stop script, which SIGKILLs the daemon itself.
   AddUnit("be", [](ServiceSpec& s) {

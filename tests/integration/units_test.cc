@@ -184,6 +184,37 @@ TEST_F(UnitsTest, ALimitAboveTheHardMaximumFailsTheStartWithACleanError) {
   EXPECT_TRUE(vigild_.WaitForLog("status=205/LIMITS")) << vigild_.Log();
 }
 
+TEST_F(UnitsTest, CommandsGetSystemdsEnvironmentWithFilesReadJustBeforeExec) {
+  // vigild's own environment does not leak into units (systemd's manager passes almost none).
+  ::setenv("VIGIL_TEST_LEAK", "from-vigild", 1);
+  ::setenv("http_proxy", "http://proxy.invalid:3128", 1);
+  const std::string env_file = dir_ / "generated.env";
+  WriteUnit("env.service",
+            "[Service]\nEnvironment=\"PLAIN=a b\" COUNT=1\nEnvironmentFile=-" + env_file + "\n" +
+                "PassEnvironment=VIGIL_TEST_LEAK\nUnsetEnvironment=COUNT\n"
+                "ExecStartPre=/bin/sh -c 'echo GREETING=hello > " + env_file + "'\n" +
+                "ExecStart=" + Child() + " --dump-env=" + dir_ / "env" +
+                " --print=${GREETING}-${PLAIN} --print=$$literal --sleep=forever\n");
+  StartVigild();
+  ::unsetenv("VIGIL_TEST_LEAK");
+  ::unsetenv("http_proxy");
+  ASSERT_EQ(Ctl({"start", "env"}).exit_code, 0) << Explain("env.service");
+  ASSERT_TRUE(WaitUntil([&] { return FileExists(dir_ / "env"); }, seconds(20)));
+  const std::string env = ReadFile(dir_ / "env");
+  EXPECT_NE(env.find("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin\n"),
+            std::string::npos)
+      << env;
+  EXPECT_NE(env.find("PLAIN=a b\n"), std::string::npos) << env;
+  EXPECT_NE(env.find("GREETING=hello\n"), std::string::npos) << env;
+  EXPECT_NE(env.find("VIGIL_TEST_LEAK=from-vigild\n"), std::string::npos) << env;
+  EXPECT_EQ(env.find("COUNT="), std::string::npos) << env;
+  EXPECT_EQ(env.find("http_proxy"), std::string::npos) << env;
+  ASSERT_TRUE(WaitUntil([&] { return Ctl({"tail", "env.service"}).out.find("$literal") !=
+                                     std::string::npos; },
+                        seconds(20)));
+  EXPECT_NE(Ctl({"tail", "env.service"}).out.find("hello-a b\n$literal\n"), std::string::npos);
+}
+
 TEST_F(UnitsTest, AUserThatDoesNotExistFailsEachStartWith217) {
   WriteUnit("ghost.service", "[Service]\nUser=vigil-no-such-user\nExecStart=" + Child() +
                                  " --sleep=forever\n");
