@@ -124,9 +124,7 @@ RpcResult ReadMainLog(RpcContext& context, int64_t offset, int64_t length) {
   const std::string path = context.control.MainLogPath();
   if (path.empty()) return MakeError(Fault::kNoFile, "syslog");
   std::variant<std::string, RpcError> data = ReadLogFile(path, offset, length);
-  if (RpcError* error = std::get_if<RpcError>(&data)) {
-    return error->code == Fault::kFailed ? MakeError(Fault::kNoFile, path) : *error;
-  }
+  if (RpcError* error = std::get_if<RpcError>(&data)) return *error;
   return XmlRpcValue(std::get<std::string>(std::move(data)));
 }
 
@@ -165,9 +163,7 @@ RpcResult ReadProcessLog(RpcContext& context, const std::string& name, int64_t o
                                       : context.control.StdoutLogPath(namespec);
   if (path.empty()) return MakeError(Fault::kNoFile, "None");
   std::variant<std::string, RpcError> data = ReadLogFile(path, offset, length);
-  if (RpcError* error = std::get_if<RpcError>(&data)) {
-    return error->code == Fault::kFailed ? MakeError(Fault::kNoFile, path) : *error;
-  }
+  if (RpcError* error = std::get_if<RpcError>(&data)) return *error;
   return XmlRpcValue(std::get<std::string>(std::move(data)));
 }
 
