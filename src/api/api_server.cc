@@ -133,7 +133,8 @@ void ApiServer::Handle(const HttpRequest& request, std::shared_ptr<HttpExchange>
                                  "401 Unauthorized\n"});
     return;
   }
-  if (request.path == "/RPC2") {
+  // supervisord routes by prefix (request.uri.startswith('/RPC2')): /RPC2/ and /RPC2/x too.
+  if (request.path.starts_with("/RPC2")) {
     if (request.method != "POST") {
       exchange->Reply(Text(400, "400 Bad Request: XML-RPC needs POST\n"));
       return;

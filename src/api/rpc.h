@@ -115,10 +115,12 @@ class Args {
   explicit Args(const RpcParams& params) : params_(params) {}
   // A string (or base64 text).
   std::string String(size_t index, std::string_view what);
-  // An integer, or a string holding one (supervisord calls int() on these).
+  // int() of the parameter, as supervisord takes offsets and lengths: an integer, a boolean, a
+  // double (truncated) or a string holding an integer.
   int64_t Int(size_t index, std::string_view what);
-  // A boolean (or an integer, by its truth), `fallback` when absent.
-  bool Bool(size_t index, std::string_view what, bool fallback);
+  // The parameter's truth in Python, as supervisord tests `wait` (any type is accepted: a
+  // string is true unless empty); `fallback` when absent.
+  bool Truth(size_t index, bool fallback) const;
   const std::optional<RpcError>& error() const { return error_; }
 
  private:

@@ -102,7 +102,7 @@ void RpcMethods::AddSupervisorMethods() {
     Add("supervisor." + name, RpcMethod{[call](RpcContext& c, const RpcParams& p) -> RpcResult {
                                           Args args(p);
                                           const std::string target = args.String(0, "name");
-                                          const bool wait = args.Bool(1, "wait", true);
+                                          const bool wait = args.Truth(1, true);
                                           if (args.error()) return *args.error();
                                           return call(c, target, wait);
                                         },
@@ -120,7 +120,7 @@ void RpcMethods::AddSupervisorMethods() {
   Add("supervisor.startAllProcesses",
       RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
                   Args args(p);
-                  const bool wait = args.Bool(0, "wait", true);
+                  const bool wait = args.Truth(0, true);
                   if (args.error()) return *args.error();
                   return StartAllProcesses(c, wait);
                 },
@@ -130,7 +130,7 @@ void RpcMethods::AddSupervisorMethods() {
                 "Start all processes listed in the configuration file"});
   Add("supervisor.stopAllProcesses", RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
                                                  Args args(p);
-                                                 const bool wait = args.Bool(0, "wait", true);
+                                                 const bool wait = args.Truth(0, true);
                                                  if (args.error()) return *args.error();
                                                  return StopAllProcesses(c, wait);
                                                },
@@ -367,8 +367,15 @@ RpcResult RpcMethods::Multicall(RpcContext& context, const XmlRpcArray& calls) c
             fault(MakeError(Fault::kIncorrectParameters, "Recursive system.multicall forbidden")));
         continue;
       }
+      // supervisord calls func(*params): a missing "params" is no parameters; anything but an
+      // array is a TypeError, which it reports as INCORRECT_PARAMETERS. (Python would spread a
+      // string's characters or a struct's keys as the parameters; vigil refuses those too.)
       RpcParams params;
-      if (const XmlRpcValue* p = call.Find("params"); p != nullptr && p->AsArray() != nullptr) {
+      if (const XmlRpcValue* p = call.Find("params"); p != nullptr) {
+        if (p->AsArray() == nullptr) {
+          state->results.push_back(fault(MakeError(Fault::kIncorrectParameters)));
+          continue;
+        }
         params = *p->AsArray();
       }
       RpcResult result = Call(*c, *name->AsText(), params);
