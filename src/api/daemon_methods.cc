@@ -161,7 +161,8 @@ RpcResult ReadProcessLog(RpcContext& context, const std::string& name, int64_t o
   if (std::optional<RpcError> denied = context.Deny(Verb::kTail, namespec)) return *denied;
   const std::string path = stderr_log ? context.control.StderrLogPath(namespec)
                                       : context.control.StdoutLogPath(namespec);
-  if (path.empty()) return MakeError(Fault::kNoFile, "None");
+  // supervisord raises RPCError(NO_FILE, logfile) and leaves out an extra of None.
+  if (path.empty()) return MakeError(Fault::kNoFile);
   std::variant<std::string, RpcError> data = ReadLogFile(path, offset, length);
   if (RpcError* error = std::get_if<RpcError>(&data)) return *error;
   return XmlRpcValue(std::get<std::string>(std::move(data)));

@@ -7,6 +7,7 @@
 
 #include "api/process_methods.h"
 #include "api/rpc.h"
+#include "protocol/py_values.h"
 
 namespace vigil::api {
 namespace {
@@ -242,11 +243,17 @@ void RpcMethods::AddSupervisorMethods() {
   simple("clearAllProcessLogs", {"array"}, "Clear all process log files", ClearAllProcessLogs);
   Add("supervisor.sendProcessStdin",
       RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
+                  // supervisord checks chars before the name, and quotes what it got:
+                  // RPCError(INCORRECT_PARAMETERS, chars), so str(chars), and no text for None.
+                  if (p[1].AsText() == nullptr) {
+                    return p[1].IsNil()
+                               ? MakeError(Fault::kIncorrectParameters)
+                               : MakeError(Fault::kIncorrectParameters, protocol::PyStr(p[1]));
+                  }
                   Args args(p);
                   const std::string name = args.String(0, "name");
-                  const std::string chars = args.String(1, "chars");
                   if (args.error()) return *args.error();
-                  return SendProcessStdin(c, name, chars);
+                  return SendProcessStdin(c, name, *p[1].AsText());
                 },
                 2,
                 2,
