@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "api/rpc_docs.h"
 #include "protocol/py_values.h"
 
 namespace vigil::api {
@@ -107,6 +108,14 @@ XmlRpcValue ResultStruct(const std::string& name, const std::string& group, Faul
                       {"group", group},
                       {"status", static_cast<int>(status)},
                       {"description", description}};
+}
+
+void RpcMethods::Add(const std::string& name, RpcMethod method) {
+  std::optional<std::string_view> doc = MethodDocstring(name);
+  Check(doc.has_value(), "an XML-RPC method without supervisord's docstring");
+  method.help = *doc;
+  method.signature = SignatureFromDocstring(*doc);
+  methods_[name] = std::move(method);
 }
 
 RpcMethods::RpcMethods() {

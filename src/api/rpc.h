@@ -86,8 +86,10 @@ struct RpcMethod {
   std::function<RpcResult(RpcContext&, const RpcParams&)> call;
   size_t min_params = 0;
   size_t max_params = 0;
-  std::vector<std::string> signature;  // return type, then parameter types
-  std::string help;
+  // Set by RpcMethods from rpc_docs.h: supervisord's docstring, and the signature it derives
+  // from it (return type, then parameter types; empty when the docstring has no @return).
+  std::string_view help = {};
+  std::vector<std::string> signature = {};
 };
 
 class RpcMethods {
@@ -99,7 +101,8 @@ class RpcMethods {
   const std::map<std::string, RpcMethod>& methods() const { return methods_; }
 
  private:
-  void Add(const std::string& name, RpcMethod method) { methods_[name] = std::move(method); }
+  // Registers `name`, whose docstring must be in rpc_docs.h.
+  void Add(const std::string& name, RpcMethod method);
   void AddSupervisorMethods();
   void AddSystemMethods();
   RpcResult Multicall(RpcContext& context, const XmlRpcArray& calls) const;
