@@ -275,10 +275,12 @@ void ApiServer::HandleLogTail(const HttpRequest& request,
                       : control_.StdoutLogPath(program->namespec());
     headers.emplace_back("X-Accel-Buffering", "no");
   }
-  if (path.empty() || !os::StatFile(path)) {
+  std::optional<os::FileIdentity> file = path.empty() ? std::nullopt : os::StatFile(path);
+  if (!file) {
     exchange->Reply(Text(404, "404 Not Found\n"));
     return;
   }
+  headers.emplace_back("Last-Modified", HttpDate(file->mtime));
   exchange->ReplyStreaming(200, std::move(headers));
   followers_.push_back(std::make_unique<LogFollower>(control_, path, exchange));
 }

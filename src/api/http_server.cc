@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <ctime>
 
 #include "base/strings.h"
 #include "os/errors.h"
@@ -22,6 +23,19 @@ namespace vigil::api {
 std::string HttpRequest::Header(const std::string& lower_name) const {
   auto it = headers.find(lower_name);
   return it == headers.end() ? std::string() : it->second;
+}
+
+std::string HttpDate(int64_t epoch_seconds) {
+  static constexpr std::string_view kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const time_t seconds = static_cast<time_t>(epoch_seconds);
+  struct tm utc {};
+  if (::gmtime_r(&seconds, &utc) == nullptr) return "Thu, 01 Jan 1970 00:00:00 GMT";
+  return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+                     kDays[static_cast<size_t>(utc.tm_wday)], utc.tm_mday,
+                     kMonths[static_cast<size_t>(utc.tm_mon)], utc.tm_year + 1900, utc.tm_hour,
+                     utc.tm_min, utc.tm_sec);
 }
 
 namespace {

@@ -54,6 +54,10 @@ struct HttpResponse {
   std::string body;
 };
 
+// An HTTP date (RFC 7231's IMF-fixdate), e.g. "Sun, 06 Nov 1994 08:49:37 GMT", for a time in
+// seconds since the epoch; English names whatever the locale.
+std::string HttpDate(int64_t epoch_seconds);
+
 class HttpServer;
 struct HttpCallbacks;
 
