@@ -95,7 +95,13 @@ RpcResult ReloadConfig(RpcContext& context) {
     return *denied;
   }
   Result<core::ConfigDiff> diff = context.control.Reread();
-  if (!diff) return MakeError(Fault::kCantReread, diff.error().message);
+  if (!diff) {
+    // supervisord's own wording where the configuration module knows it (vigild --check and
+    // the log keep vigil's file:line message).
+    const Error& error = diff.error();
+    return MakeError(Fault::kCantReread,
+                     error.compat_message.empty() ? error.message : error.compat_message);
+  }
   auto names = [](const std::vector<std::string>& list) {
     XmlRpcArray array;
     for (const std::string& name : list) array.push_back(name);
