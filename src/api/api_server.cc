@@ -133,7 +133,8 @@ void ApiServer::Handle(const HttpRequest& request, std::shared_ptr<HttpExchange>
                                  "401 Unauthorized\n"});
     return;
   }
-  if (request.path == "/RPC2") {
+  // supervisord routes by prefix (request.uri.startswith('/RPC2')): /RPC2/ and /RPC2/x too.
+  if (request.path.starts_with("/RPC2")) {
     if (request.method != "POST") {
       exchange->Reply(Text(400, "400 Bad Request: XML-RPC needs POST\n"));
       return;
@@ -274,10 +275,12 @@ void ApiServer::HandleLogTail(const HttpRequest& request,
                       : control_.StdoutLogPath(program->namespec());
     headers.emplace_back("X-Accel-Buffering", "no");
   }
-  if (path.empty() || !os::StatFile(path)) {
+  std::optional<os::FileIdentity> file = path.empty() ? std::nullopt : os::StatFile(path);
+  if (!file) {
     exchange->Reply(Text(404, "404 Not Found\n"));
     return;
   }
+  headers.emplace_back("Last-Modified", HttpDate(file->mtime));
   exchange->ReplyStreaming(200, std::move(headers));
   followers_.push_back(std::make_unique<LogFollower>(control_, path, exchange));
 }

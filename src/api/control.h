@@ -64,6 +64,11 @@ class Control {
   virtual Result<core::ConfigDiff> Reread() = 0;
   // The groups of the configuration as last read (what addProcessGroup adds from).
   virtual const std::vector<config::GroupSpec>& ConfiguredGroups() const = 0;
+  // The file an AUTO log of a process of ConfiguredGroups() was given when its group was added
+  // from that reading; "" before. supervisord fills the names in when it adds a group (at
+  // startup, or by addProcessGroup), and a reread starts again from AUTO, which is what
+  // getAllConfigInfo shows.
+  virtual std::string RealizedAutoLog(const std::string& namespec, bool stderr_log) const = 0;
   // addProcessGroup (NotFound when the configuration has no such group, AlreadyExists when it
   // runs) and removeProcessGroup (NotFound, FailedPrecondition while a process runs).
   virtual Result<void> AddGroup(std::string_view name) = 0;

@@ -14,14 +14,15 @@ XmlRpcValue NoneOr(const std::optional<std::string>& value) {
   return value ? XmlRpcValue(*value) : XmlRpcValue("none");
 }
 
-XmlRpcValue LogfileValue(const config::LogSpec& log, const std::string& path) {
+// `realized`: the AUTO file the process was given, if its group was added from this reading.
+XmlRpcValue LogfileValue(const config::LogSpec& log, const std::string& realized) {
   switch (log.target) {
     case config::LogTarget::kNone:
       return "none";
     case config::LogTarget::kAuto:
-      return "auto";
+      return realized.empty() ? "auto" : realized;
     case config::LogTarget::kFile:
-      return path;
+      return log.path;
   }
   return "none";
 }
@@ -34,7 +35,8 @@ RpcResult GetAllConfigInfo(RpcContext& context) {
   for (const config::GroupSpec& group : context.control.ConfiguredGroups()) {
     const bool inuse = supervisor.FindGroup(group.name) != nullptr;
     for (const config::ProgramSpec& p : group.processes) {
-      if (!context.access.Allowed(context.peer, Verb::kRead, config::Namespec(p))) continue;
+      const std::string namespec = config::Namespec(p);
+      if (!context.access.Allowed(context.peer, Verb::kRead, namespec)) continue;
       using protocol::CappedXmlRpcInt;
       XmlRpcStruct info{
           {"autostart", p.autostart},
@@ -60,7 +62,8 @@ RpcResult GetAllConfigInfo(RpcContext& context) {
                std::chrono::duration_cast<std::chrono::seconds>(p.restart.startsecs).count())},
           {"stdout_capture_maxbytes", CappedXmlRpcInt(p.stdout_log.capture_maxbytes)},
           {"stdout_events_enabled", p.stdout_log.events_enabled},
-          {"stdout_logfile", LogfileValue(p.stdout_log, p.stdout_log.path)},
+          {"stdout_logfile",
+           LogfileValue(p.stdout_log, context.control.RealizedAutoLog(namespec, false))},
           {"stdout_logfile_backups", CappedXmlRpcInt(p.stdout_log.backups)},
           {"stdout_logfile_maxbytes", CappedXmlRpcInt(p.stdout_log.maxbytes)},
           {"stdout_syslog", p.stdout_log.syslog},
@@ -70,7 +73,8 @@ RpcResult GetAllConfigInfo(RpcContext& context) {
                std::chrono::duration_cast<std::chrono::seconds>(p.stop.timeout).count())},
           {"stderr_capture_maxbytes", CappedXmlRpcInt(p.stderr_log.capture_maxbytes)},
           {"stderr_events_enabled", p.stderr_log.events_enabled},
-          {"stderr_logfile", LogfileValue(p.stderr_log, p.stderr_log.path)},
+          {"stderr_logfile",
+           LogfileValue(p.stderr_log, context.control.RealizedAutoLog(namespec, true))},
           {"stderr_logfile_backups", CappedXmlRpcInt(p.stderr_log.backups)},
           {"stderr_logfile_maxbytes", CappedXmlRpcInt(p.stderr_log.maxbytes)},
           {"stderr_syslog", p.stderr_log.syslog},
@@ -91,7 +95,13 @@ RpcResult ReloadConfig(RpcContext& context) {
     return *denied;
   }
   Result<core::ConfigDiff> diff = context.control.Reread();
-  if (!diff) return MakeError(Fault::kCantReread, diff.error().message);
+  if (!diff) {
+    // supervisord's own wording where the configuration module knows it (vigild --check and
+    // the log keep vigil's file:line message).
+    const Error& error = diff.error();
+    return MakeError(Fault::kCantReread,
+                     error.compat_message.empty() ? error.message : error.compat_message);
+  }
   auto names = [](const std::vector<std::string>& list) {
     XmlRpcArray array;
     for (const std::string& name : list) array.push_back(name);
@@ -124,9 +134,7 @@ RpcResult ReadMainLog(RpcContext& context, int64_t offset, int64_t length) {
   const std::string path = context.control.MainLogPath();
   if (path.empty()) return MakeError(Fault::kNoFile, "syslog");
   std::variant<std::string, RpcError> data = ReadLogFile(path, offset, length);
-  if (RpcError* error = std::get_if<RpcError>(&data)) {
-    return error->code == Fault::kFailed ? MakeError(Fault::kNoFile, path) : *error;
-  }
+  if (RpcError* error = std::get_if<RpcError>(&data)) return *error;
   return XmlRpcValue(std::get<std::string>(std::move(data)));
 }
 
@@ -163,11 +171,10 @@ RpcResult ReadProcessLog(RpcContext& context, const std::string& name, int64_t o
   if (std::optional<RpcError> denied = context.Deny(Verb::kTail, namespec)) return *denied;
   const std::string path = stderr_log ? context.control.StderrLogPath(namespec)
                                       : context.control.StdoutLogPath(namespec);
-  if (path.empty()) return MakeError(Fault::kNoFile, "None");
+  // supervisord raises RPCError(NO_FILE, logfile) and leaves out an extra of None.
+  if (path.empty()) return MakeError(Fault::kNoFile);
   std::variant<std::string, RpcError> data = ReadLogFile(path, offset, length);
-  if (RpcError* error = std::get_if<RpcError>(&data)) {
-    return error->code == Fault::kFailed ? MakeError(Fault::kNoFile, path) : *error;
-  }
+  if (RpcError* error = std::get_if<RpcError>(&data)) return *error;
   return XmlRpcValue(std::get<std::string>(std::move(data)));
 }
 

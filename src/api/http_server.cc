@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <ctime>
 
 #include "base/strings.h"
 #include "os/errors.h"
@@ -22,6 +23,19 @@ namespace vigil::api {
 std::string HttpRequest::Header(const std::string& lower_name) const {
   auto it = headers.find(lower_name);
   return it == headers.end() ? std::string() : it->second;
+}
+
+std::string HttpDate(int64_t epoch_seconds) {
+  static constexpr std::string_view kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const time_t seconds = static_cast<time_t>(epoch_seconds);
+  struct tm utc {};
+  if (::gmtime_r(&seconds, &utc) == nullptr) return "Thu, 01 Jan 1970 00:00:00 GMT";
+  return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+                     kDays[static_cast<size_t>(utc.tm_wday)], utc.tm_mday,
+                     kMonths[static_cast<size_t>(utc.tm_mon)], utc.tm_year + 1900, utc.tm_hour,
+                     utc.tm_min, utc.tm_sec);
 }
 
 namespace {
@@ -133,6 +147,10 @@ struct HttpCallbacks {
       }
       state->exchange = std::shared_ptr<HttpExchange>(new HttpExchange(*server));
       state->exchange->connection_ = connection;
+      if (const MHD_ConnectionInfo* info =
+              MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD)) {
+        state->exchange->connection_fd_ = info->connect_fd;
+      }
       server->live_.insert(state->exchange.get());
       return MHD_YES;
     }
@@ -272,7 +290,41 @@ HttpServer::~HttpServer() {
       }
     }
     MHD_run(daemon_);
+    // What libmicrohttpd just wrote for unix-socket clients still has to reach them.
+    for (auto& [id, relayed] : relays_) relayed.relay->FlushNow();
     MHD_stop_daemon(daemon_);
+  }
+  relays_.clear();
+}
+
+bool HttpServer::busy() const {
+  if (!live_.empty()) return true;
+  for (const auto& [id, relayed] : relays_) {
+    if (relayed.relay->Flushing()) return true;
+  }
+  return false;
+}
+
+int HttpServer::Relay(int client_fd) {
+  const uint64_t id = next_relay_++;
+  UniqueFd server_end;
+  // The callbacks run from the relay's own watches, never while relays_ is being iterated.
+  ConnectionRelay::Callbacks callbacks;
+  callbacks.on_client_gone = [this, id] {
+    auto it = relays_.find(id);
+    if (it != relays_.end()) EndStreamsOn(it->second.server_fd);
+  };
+  callbacks.on_finished = [this, id] { relays_.erase(id); };
+  Result<std::unique_ptr<ConnectionRelay>> relay =
+      ConnectionRelay::Create(loop_, UniqueFd(client_fd), std::move(callbacks), &server_end);
+  if (!relay) return -1;  // the client's socket is closed with it
+  relays_[id] = RelayedConnection{std::move(*relay), server_end.get()};
+  return server_end.Release();
+}
+
+void HttpServer::EndStreamsOn(int connection_fd) {
+  for (HttpExchange* exchange : live_) {
+    if (exchange->connection_fd_ == connection_fd && exchange->streaming_) exchange->EndStream();
   }
 }
 
@@ -310,6 +362,10 @@ void HttpServer::AcceptAll(Listener& listener) {
       ::getnameinfo(reinterpret_cast<sockaddr*>(&address), length, host, sizeof host, service,
                     sizeof service, NI_NUMERICHOST | NI_NUMERICSERV);
       peer.address = fmt::format("{}:{}", host, service);
+    }
+    if (peer.unix_socket) {
+      fd = Relay(fd);
+      if (fd < 0) continue;
     }
     accepted_[fd] = peer;
     // libmicrohttpd takes the socket, and closes it itself if it cannot serve it.

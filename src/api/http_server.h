@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "api/connection_relay.h"
 #include "base/result.h"
 #include "base/time.h"
 #include "base/unique_fd.h"
@@ -54,6 +55,10 @@ struct HttpResponse {
   std::string body;
 };
 
+// An HTTP date (RFC 7231's IMF-fixdate), e.g. "Sun, 06 Nov 1994 08:49:37 GMT", for a time in
+// seconds since the epoch; English names whatever the locale.
+std::string HttpDate(int64_t epoch_seconds);
+
 class HttpServer;
 struct HttpCallbacks;
 
@@ -79,6 +84,7 @@ class HttpExchange {
 
   HttpServer& server_;
   MHD_Connection* connection_ = nullptr;
+  int connection_fd_ = -1;  // the socket libmicrohttpd serves this exchange on
   bool suspended_ = false;
   std::optional<HttpResponse> reply_;
   bool queued_ = false;
@@ -123,8 +129,9 @@ class HttpServer {
   void OnDeadline();
   // Closes every listener and unlinks unix socket files (at shutdown).
   void CloseListeners();
-  // Whether a request is still being received or answered.
-  bool busy() const { return !live_.empty(); }
+  // Whether a request is still being received or answered, or an answer is still on its way
+  // to a unix-socket client.
+  bool busy() const;
 
  private:
   friend class HttpExchange;
@@ -141,6 +148,11 @@ class HttpServer {
   Result<void> StartDaemon();
   Result<void> AddListener(UniqueFd fd, std::string unix_path, size_t index, int port);
   void AcceptAll(Listener& listener);
+  // A unix-socket client goes through a ConnectionRelay (connection_relay.h says why): the
+  // socket to give libmicrohttpd, or -1.
+  int Relay(int client_fd);
+  // Ends the streamed replies (log tails) on `connection_fd`, whose client has gone.
+  void EndStreamsOn(int connection_fd);
   void Run();
 
   // libmicrohttpd's callbacks (defined in the .cc, where its header is included).
@@ -154,7 +166,13 @@ class HttpServer {
   std::vector<Listener> listeners_;
   std::map<int, Peer> accepted_;  // fd -> peer, until libmicrohttpd reports the connection
   std::set<HttpExchange*> live_;  // exchanges whose request is in flight
-  bool running_ = false;          // inside MHD_run: do not re-enter
+  struct RelayedConnection {
+    std::unique_ptr<ConnectionRelay> relay;
+    int server_fd = -1;  // the socketpair end libmicrohttpd serves
+  };
+  std::map<uint64_t, RelayedConnection> relays_;  // unix-socket connections, by id
+  uint64_t next_relay_ = 0;
+  bool running_ = false;  // inside MHD_run: do not re-enter
   // A parked connection was resumed: libmicrohttpd must run again soon, whether or not its
   // epoll descriptor says so (it does not, for a resume from outside its own callbacks).
   bool resumed_ = false;

@@ -40,7 +40,10 @@ RpcResult ClearProcessLogs(RpcContext& context, const std::string& name);
 RpcResult ClearAllProcessLogs(RpcContext& context);
 RpcResult SendProcessStdin(RpcContext& context, const std::string& name, const std::string& chars);
 
-// supervisord's readFile()/tailFile() over a file (log_reads.cc). Errors: BAD_ARGUMENTS, FAILED.
+// supervisord's readFile()/tailFile() over a file (log_reads.cc), for any offset and length a
+// client sends; memory never grows with the length asked for. ReadLogFile's errors: NO_FILE
+// (with the path) when the file does not exist, BAD_ARGUMENTS, FAILED (a read error).
+// TailLogFile answers ['', 0, false] when the file does not exist.
 std::variant<std::string, RpcError> ReadLogFile(const std::string& path, int64_t offset,
                                                 int64_t length);
 XmlRpcValue TailLogFile(const std::string& path, int64_t offset, int64_t length);

@@ -2,7 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
+#include "api/rpc_docs.h"
+#include "protocol/py_values.h"
 
 namespace vigil::api {
 
@@ -90,23 +91,15 @@ std::string Args::String(size_t index, std::string_view what) {
 
 int64_t Args::Int(size_t index, std::string_view what) {
   if (index < params_.size()) {
-    if (std::optional<int64_t> n = params_[index].AsInt()) return *n;
-    if (const std::string* text = params_[index].AsText()) {
-      int64_t n = 0;
-      auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
-      if (ec == std::errc() && end == text->data() + text->size()) return n;
-    }
+    if (std::optional<int64_t> n = protocol::PyInt(params_[index])) return *n;
   }
   Fail(what, "an integer");
   return 0;
 }
 
-bool Args::Bool(size_t index, std::string_view what, bool fallback) {
+bool Args::Truth(size_t index, bool fallback) const {
   if (index >= params_.size()) return fallback;
-  if (std::optional<bool> b = params_[index].AsBool()) return *b;
-  if (std::optional<int64_t> n = params_[index].AsInt()) return *n != 0;
-  Fail(what, "a boolean");
-  return fallback;
+  return protocol::PyTruth(params_[index]);
 }
 
 XmlRpcValue ResultStruct(const std::string& name, const std::string& group, Fault status,
@@ -115,6 +108,14 @@ XmlRpcValue ResultStruct(const std::string& name, const std::string& group, Faul
                       {"group", group},
                       {"status", static_cast<int>(status)},
                       {"description", description}};
+}
+
+void RpcMethods::Add(const std::string& name, RpcMethod method) {
+  std::optional<std::string_view> doc = MethodDocstring(name);
+  Check(doc.has_value(), "an XML-RPC method without supervisord's docstring");
+  method.help = *doc;
+  method.signature = SignatureFromDocstring(*doc);
+  methods_[name] = std::move(method);
 }
 
 RpcMethods::RpcMethods() {

@@ -86,8 +86,10 @@ struct RpcMethod {
   std::function<RpcResult(RpcContext&, const RpcParams&)> call;
   size_t min_params = 0;
   size_t max_params = 0;
-  std::vector<std::string> signature;  // return type, then parameter types
-  std::string help;
+  // Set by RpcMethods from rpc_docs.h: supervisord's docstring, and the signature it derives
+  // from it (return type, then parameter types; empty when the docstring has no @return).
+  std::string_view help = {};
+  std::vector<std::string> signature = {};
 };
 
 class RpcMethods {
@@ -99,7 +101,8 @@ class RpcMethods {
   const std::map<std::string, RpcMethod>& methods() const { return methods_; }
 
  private:
-  void Add(const std::string& name, RpcMethod method) { methods_[name] = std::move(method); }
+  // Registers `name`, whose docstring must be in rpc_docs.h.
+  void Add(const std::string& name, RpcMethod method);
   void AddSupervisorMethods();
   void AddSystemMethods();
   RpcResult Multicall(RpcContext& context, const XmlRpcArray& calls) const;
@@ -115,10 +118,12 @@ class Args {
   explicit Args(const RpcParams& params) : params_(params) {}
   // A string (or base64 text).
   std::string String(size_t index, std::string_view what);
-  // An integer, or a string holding one (supervisord calls int() on these).
+  // int() of the parameter, as supervisord takes offsets and lengths: an integer, a boolean, a
+  // double (truncated) or a string holding an integer.
   int64_t Int(size_t index, std::string_view what);
-  // A boolean (or an integer, by its truth), `fallback` when absent.
-  bool Bool(size_t index, std::string_view what, bool fallback);
+  // The parameter's truth in Python, as supervisord tests `wait` (any type is accepted: a
+  // string is true unless empty); `fallback` when absent.
+  bool Truth(size_t index, bool fallback) const;
   const std::optional<RpcError>& error() const { return error_; }
 
  private:

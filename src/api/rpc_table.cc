@@ -1,5 +1,5 @@
-// The method table: every supervisor.* and system.* method with its arity, signature and help,
-// as supervisord 4.2.5 lists them (system.listMethods, system.methodSignature).
+// The method table: every supervisor.* and system.* method with its arity, as supervisord
+// 4.2.5 lists them (system.listMethods). Help and signatures come from rpc_docs.h.
 
 #include <fmt/format.h>
 
@@ -7,6 +7,8 @@
 
 #include "api/process_methods.h"
 #include "api/rpc.h"
+#include "api/rpc_docs.h"
+#include "protocol/py_values.h"
 
 namespace vigil::api {
 namespace {
@@ -18,33 +20,27 @@ constexpr std::string_view kSupervisorVersion = "4.2.5";
 }  // namespace
 
 void RpcMethods::AddSupervisorMethods() {
-  auto simple = [this](const std::string& name, std::vector<std::string> signature,
-                       std::string help, std::function<RpcResult(RpcContext&)> call) {
-    Add("supervisor." + name, RpcMethod{[call](RpcContext& c, const RpcParams&) { return call(c); },
-                                        0, 0, std::move(signature), std::move(help)});
+  auto simple = [this](const std::string& name, std::function<RpcResult(RpcContext&)> call) {
+    Add("supervisor." + name,
+        RpcMethod{[call](RpcContext& c, const RpcParams&) { return call(c); }, 0, 0});
   };
   for (const char* name : {"getAPIVersion", "getVersion"}) {
-    simple(name, {"string"}, "Return the version of the RPC API used by supervisord",
-           [](RpcContext&) { return RpcResult(XmlRpcValue(kApiVersion)); });
+    simple(name, [](RpcContext&) { return RpcResult(XmlRpcValue(kApiVersion)); });
   }
-  simple("getSupervisorVersion", {"string"},
-         "Return the version of the supervisor package in use by supervisord",
+  simple("getSupervisorVersion",
          [](RpcContext&) { return RpcResult(XmlRpcValue(kSupervisorVersion)); });
-  simple("getIdentification", {"string"}, "Return identifying string of supervisord",
-         [](RpcContext& c) {
-           return RpcResult(XmlRpcValue(c.control.config().supervisord.identifier));
-         });
-  simple("getState", {"struct"}, "Return current state of supervisord as a struct",
-         [](RpcContext& c) {
-           const int code = static_cast<int>(c.control.state());
-           const char* name = code == 1   ? "RUNNING"
-                              : code == 0 ? "RESTARTING"
-                              : code == 2 ? "FATAL"
-                                          : "SHUTDOWN";
-           return RpcResult(XmlRpcValue(XmlRpcStruct{{"statecode", code}, {"statename", name}}));
-         });
-  simple("getPID", {"int"}, "Return the PID of supervisord",
-         [](RpcContext& c) { return RpcResult(XmlRpcValue(c.control.pid())); });
+  simple("getIdentification", [](RpcContext& c) {
+    return RpcResult(XmlRpcValue(c.control.config().supervisord.identifier));
+  });
+  simple("getState", [](RpcContext& c) {
+    const int code = static_cast<int>(c.control.state());
+    const char* name = code == 1   ? "RUNNING"
+                       : code == 0 ? "RESTARTING"
+                       : code == 2 ? "FATAL"
+                                   : "SHUTDOWN";
+    return RpcResult(XmlRpcValue(XmlRpcStruct{{"statecode", code}, {"statename", name}}));
+  });
+  simple("getPID", [](RpcContext& c) { return RpcResult(XmlRpcValue(c.control.pid())); });
   for (const char* name : {"readLog", "readMainLog"}) {
     Add(std::string("supervisor.") + name,
         RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
@@ -54,38 +50,27 @@ void RpcMethods::AddSupervisorMethods() {
                     if (args.error()) return *args.error();
                     return ReadMainLog(c, offset, length);
                   },
-                  2,
-                  2,
-                  {"string", "int", "int"},
-                  "Read length bytes from the main log starting at offset"});
+                  2, 2});
   }
-  simple("clearLog", {"boolean"}, "Clear the main log.",
-         [](RpcContext& c) { return ClearMainLog(c); });
-  simple("shutdown", {"boolean"}, "Shut down the supervisor process",
-         [](RpcContext& c) -> RpcResult {
-           if (std::optional<RpcError> denied = c.DenyAnywhere(Verb::kAdmin, "vigild"))
-             return *denied;
-           c.control.RequestShutdown();
-           return RpcResult(XmlRpcValue(true));
-         });
-  simple("restart", {"boolean"}, "Restart the supervisor process", [](RpcContext& c) -> RpcResult {
+  simple("clearLog", [](RpcContext& c) { return ClearMainLog(c); });
+  simple("shutdown", [](RpcContext& c) -> RpcResult {
+    if (std::optional<RpcError> denied = c.DenyAnywhere(Verb::kAdmin, "vigild")) return *denied;
+    c.control.RequestShutdown();
+    return RpcResult(XmlRpcValue(true));
+  });
+  simple("restart", [](RpcContext& c) -> RpcResult {
     if (std::optional<RpcError> denied = c.DenyAnywhere(Verb::kAdmin, "vigild")) return *denied;
     c.control.RequestRestart();
     return RpcResult(XmlRpcValue(true));
   });
-  simple("reloadConfig", {"array"}, "Reload the configuration.",
-         [](RpcContext& c) { return ReloadConfig(c); });
-  Add("supervisor.addProcessGroup",
-      RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
-                  Args args(p);
-                  const std::string name = args.String(0, "name");
-                  if (args.error()) return *args.error();
-                  return AddProcessGroup(c, name);
-                },
-                1,
-                1,
-                {"boolean", "string"},
-                "Update the config for a running process from config file."});
+  simple("reloadConfig", [](RpcContext& c) { return ReloadConfig(c); });
+  Add("supervisor.addProcessGroup", RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
+                                                Args args(p);
+                                                const std::string name = args.String(0, "name");
+                                                if (args.error()) return *args.error();
+                                                return AddProcessGroup(c, name);
+                                              },
+                                              1, 1});
   Add("supervisor.removeProcessGroup",
       RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
                   Args args(p);
@@ -93,63 +78,44 @@ void RpcMethods::AddSupervisorMethods() {
                   if (args.error()) return *args.error();
                   return RemoveProcessGroup(c, name);
                 },
-                1,
-                1,
-                {"boolean", "string"},
-                "Remove a stopped process from the active configuration."});
-  auto with_wait = [this](const std::string& name, std::string ret, std::string help,
+                1, 1});
+  auto with_wait = [this](const std::string& name,
                           std::function<RpcResult(RpcContext&, const std::string&, bool)> call) {
     Add("supervisor." + name, RpcMethod{[call](RpcContext& c, const RpcParams& p) -> RpcResult {
                                           Args args(p);
                                           const std::string target = args.String(0, "name");
-                                          const bool wait = args.Bool(1, "wait", true);
+                                          const bool wait = args.Truth(1, true);
                                           if (args.error()) return *args.error();
                                           return call(c, target, wait);
                                         },
-                                        1,
-                                        2,
-                                        {std::move(ret), "string", "boolean"},
-                                        std::move(help)});
+                                        1, 2});
   };
-  with_wait("startProcess", "boolean", "Start a process", StartProcess);
-  with_wait("startProcessGroup", "array", "Start all processes in the group named 'name'",
-            StartProcessGroup);
-  with_wait("stopProcess", "boolean", "Stop a process named by name", StopProcess);
-  with_wait("stopProcessGroup", "array", "Stop all processes in the process group named 'name'",
-            StopProcessGroup);
-  Add("supervisor.startAllProcesses",
-      RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
-                  Args args(p);
-                  const bool wait = args.Bool(0, "wait", true);
-                  if (args.error()) return *args.error();
-                  return StartAllProcesses(c, wait);
-                },
-                0,
-                1,
-                {"array", "boolean"},
-                "Start all processes listed in the configuration file"});
+  with_wait("startProcess", StartProcess);
+  with_wait("startProcessGroup", StartProcessGroup);
+  with_wait("stopProcess", StopProcess);
+  with_wait("stopProcessGroup", StopProcessGroup);
+  Add("supervisor.startAllProcesses", RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
+                                                  Args args(p);
+                                                  const bool wait = args.Truth(0, true);
+                                                  if (args.error()) return *args.error();
+                                                  return StartAllProcesses(c, wait);
+                                                },
+                                                0, 1});
   Add("supervisor.stopAllProcesses", RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
                                                  Args args(p);
-                                                 const bool wait = args.Bool(0, "wait", true);
+                                                 const bool wait = args.Truth(0, true);
                                                  if (args.error()) return *args.error();
                                                  return StopAllProcesses(c, wait);
                                                },
-                                               0,
-                                               1,
-                                               {"array", "boolean"},
-                                               "Stop all processes in the process list"});
-  Add("supervisor.signalProcess",
-      RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
-                  Args args(p);
-                  const std::string name = args.String(0, "name");
-                  const std::string signal = args.String(1, "signal");
-                  if (args.error()) return *args.error();
-                  return SignalProcess(c, name, signal);
-                },
-                2,
-                2,
-                {"boolean", "string", "string"},
-                "Send an arbitrary UNIX signal to the process named by name"});
+                                               0, 1});
+  Add("supervisor.signalProcess", RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
+                                              Args args(p);
+                                              const std::string name = args.String(0, "name");
+                                              const std::string signal = args.String(1, "signal");
+                                              if (args.error()) return *args.error();
+                                              return SignalProcess(c, name, signal);
+                                            },
+                                            2, 2});
   Add("supervisor.signalProcessGroup",
       RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
                   Args args(p);
@@ -158,10 +124,7 @@ void RpcMethods::AddSupervisorMethods() {
                   if (args.error()) return *args.error();
                   return SignalProcessGroup(c, name, signal);
                 },
-                2,
-                2,
-                {"array", "string", "string"},
-                "Send a signal to all processes in the group named 'name'"});
+                2, 2});
   Add("supervisor.signalAllProcesses",
       RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
                   Args args(p);
@@ -169,62 +132,45 @@ void RpcMethods::AddSupervisorMethods() {
                   if (args.error()) return *args.error();
                   return SignalAllProcesses(c, signal);
                 },
-                1,
-                1,
-                {"array", "string"},
-                "Send a signal to all processes in the process list"});
+                1, 1});
   Add("supervisor.getProcessInfo", RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
                                                Args args(p);
                                                const std::string name = args.String(0, "name");
                                                if (args.error()) return *args.error();
                                                return GetProcessInfo(c, name);
                                              },
-                                             1,
-                                             1,
-                                             {"struct", "string"},
-                                             "Get info about a process named name"});
-  simple("getAllProcessInfo", {"array"}, "Get info about all processes", GetAllProcessInfo);
-  simple("getAllConfigInfo", {"array"},
-         "Get info about all available process configurations. Each struct", GetAllConfigInfo);
+                                             1, 1});
+  simple("getAllProcessInfo", GetAllProcessInfo);
+  simple("getAllConfigInfo", GetAllConfigInfo);
   for (const auto& [name, stderr_log] :
        std::vector<std::pair<std::string, bool>>{{"readProcessStdoutLog", false},
                                                  {"readProcessLog", false},
                                                  {"readProcessStderrLog", true}}) {
     const bool err = stderr_log;
-    Add("supervisor." + name,
-        RpcMethod{[err](RpcContext& c, const RpcParams& p) -> RpcResult {
-                    Args args(p);
-                    const std::string target = args.String(0, "name");
-                    const int64_t offset = args.Int(1, "offset");
-                    const int64_t length = args.Int(2, "length");
-                    if (args.error()) return *args.error();
-                    return ReadProcessLog(c, target, offset, length, err);
-                  },
-                  3,
-                  3,
-                  {"string", "string", "int", "int"},
-                  fmt::format("Read length bytes from name's {} log starting at offset",
-                              err ? "stderr" : "stdout")});
+    Add("supervisor." + name, RpcMethod{[err](RpcContext& c, const RpcParams& p) -> RpcResult {
+                                          Args args(p);
+                                          const std::string target = args.String(0, "name");
+                                          const int64_t offset = args.Int(1, "offset");
+                                          const int64_t length = args.Int(2, "length");
+                                          if (args.error()) return *args.error();
+                                          return ReadProcessLog(c, target, offset, length, err);
+                                        },
+                                        3, 3});
   }
   for (const auto& [name, stderr_log] :
        std::vector<std::pair<std::string, bool>>{{"tailProcessStdoutLog", false},
                                                  {"tailProcessLog", false},
                                                  {"tailProcessStderrLog", true}}) {
     const bool err = stderr_log;
-    Add("supervisor." + name,
-        RpcMethod{[err](RpcContext& c, const RpcParams& p) -> RpcResult {
-                    Args args(p);
-                    const std::string target = args.String(0, "name");
-                    const int64_t offset = args.Int(1, "offset");
-                    const int64_t length = args.Int(2, "length");
-                    if (args.error()) return *args.error();
-                    return TailProcessLog(c, target, offset, length, err);
-                  },
-                  3,
-                  3,
-                  {"array", "string", "int", "int"},
-                  fmt::format("Provides a more efficient way to tail the ({}) log than",
-                              err ? "stderr" : "stdout")});
+    Add("supervisor." + name, RpcMethod{[err](RpcContext& c, const RpcParams& p) -> RpcResult {
+                                          Args args(p);
+                                          const std::string target = args.String(0, "name");
+                                          const int64_t offset = args.Int(1, "offset");
+                                          const int64_t length = args.Int(2, "length");
+                                          if (args.error()) return *args.error();
+                                          return TailProcessLog(c, target, offset, length, err);
+                                        },
+                                        3, 3});
   }
   for (const char* name : {"clearProcessLogs", "clearProcessLog"}) {
     Add(std::string("supervisor.") + name,
@@ -234,24 +180,24 @@ void RpcMethods::AddSupervisorMethods() {
                     if (args.error()) return *args.error();
                     return ClearProcessLogs(c, target);
                   },
-                  1,
-                  1,
-                  {"boolean", "string"},
-                  "Clear the stdout and stderr logs for the named process and"});
+                  1, 1});
   }
-  simple("clearAllProcessLogs", {"array"}, "Clear all process log files", ClearAllProcessLogs);
+  simple("clearAllProcessLogs", ClearAllProcessLogs);
   Add("supervisor.sendProcessStdin",
       RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
+                  // supervisord checks chars before the name, and quotes what it got:
+                  // RPCError(INCORRECT_PARAMETERS, chars), so str(chars), and no text for None.
+                  if (p[1].AsText() == nullptr) {
+                    return p[1].IsNil()
+                               ? MakeError(Fault::kIncorrectParameters)
+                               : MakeError(Fault::kIncorrectParameters, protocol::PyStr(p[1]));
+                  }
                   Args args(p);
                   const std::string name = args.String(0, "name");
-                  const std::string chars = args.String(1, "chars");
                   if (args.error()) return *args.error();
-                  return SendProcessStdin(c, name, chars);
+                  return SendProcessStdin(c, name, *p[1].AsText());
                 },
-                2,
-                2,
-                {"boolean", "string", "string"},
-                "Send a string of chars to the stdin of the process name."});
+                2, 2});
   Add("supervisor.sendRemoteCommEvent",
       RpcMethod{[](RpcContext& c, const RpcParams& p) -> RpcResult {
                   Args args(p);
@@ -266,10 +212,7 @@ void RpcMethods::AddSupervisorMethods() {
                   static_cast<void>(data);
                   return XmlRpcValue(true);
                 },
-                2,
-                2,
-                {"boolean", "string", "string"},
-                "Send an event that will be received by event listener"});
+                2, 2});
 }
 
 void RpcMethods::AddSystemMethods() {
@@ -279,10 +222,7 @@ void RpcMethods::AddSystemMethods() {
                                           names.push_back(name);
                                         return XmlRpcValue(std::move(names));
                                       },
-                                      0,
-                                      0,
-                                      {"array"},
-                                      "Return an array listing the available method names"});
+                                      0, 0});
   Add("system.methodHelp", RpcMethod{[this](RpcContext&, const RpcParams& p) -> RpcResult {
                                        Args args(p);
                                        const std::string name = args.String(0, "name");
@@ -290,37 +230,30 @@ void RpcMethods::AddSystemMethods() {
                                        auto it = methods_.find(name);
                                        if (it == methods_.end())
                                          return MakeError(Fault::kSignatureUnsupported);
-                                       return XmlRpcValue(it->second.help);
+                                       return XmlRpcValue(std::string(it->second.help));
                                      },
-                                     1,
-                                     1,
-                                     {"string", "string"},
-                                     "Return a string showing the method's documentation"});
+                                     1, 1});
   Add("system.methodSignature",
       RpcMethod{[this](RpcContext&, const RpcParams& p) -> RpcResult {
                   Args args(p);
                   const std::string name = args.String(0, "name");
                   if (args.error()) return *args.error();
                   auto it = methods_.find(name);
-                  if (it == methods_.end()) return MakeError(Fault::kSignatureUnsupported);
+                  if (it == methods_.end() || it->second.signature.empty()) {
+                    return MakeError(Fault::kSignatureUnsupported);
+                  }
                   XmlRpcArray types;
                   for (const std::string& type : it->second.signature) types.push_back(type);
                   return XmlRpcValue(std::move(types));
                 },
-                1,
-                1,
-                {"array", "string"},
-                "Return an array describing the method signature in the"});
+                1, 1});
   Add("system.multicall", RpcMethod{[this](RpcContext& c, const RpcParams& p) -> RpcResult {
                                       const XmlRpcArray* calls = p[0].AsArray();
                                       if (calls == nullptr)
                                         return MakeError(Fault::kIncorrectParameters);
                                       return Multicall(c, *calls);
                                     },
-                                    1,
-                                    1,
-                                    {"array", "array"},
-                                    "Process an array of calls, and return an array of"});
+                                    1, 1});
 }
 
 RpcResult RpcMethods::Multicall(RpcContext& context, const XmlRpcArray& calls) const {
@@ -367,8 +300,15 @@ RpcResult RpcMethods::Multicall(RpcContext& context, const XmlRpcArray& calls) c
             fault(MakeError(Fault::kIncorrectParameters, "Recursive system.multicall forbidden")));
         continue;
       }
+      // supervisord calls func(*params): a missing "params" is no parameters; anything but an
+      // array is a TypeError, which it reports as INCORRECT_PARAMETERS. (Python would spread a
+      // string's characters or a struct's keys as the parameters; vigil refuses those too.)
       RpcParams params;
-      if (const XmlRpcValue* p = call.Find("params"); p != nullptr && p->AsArray() != nullptr) {
+      if (const XmlRpcValue* p = call.Find("params"); p != nullptr) {
+        if (p->AsArray() == nullptr) {
+          state->results.push_back(fault(MakeError(Fault::kIncorrectParameters)));
+          continue;
+        }
         params = *p->AsArray();
       }
       RpcResult result = Call(*c, *name->AsText(), params);

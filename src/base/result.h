@@ -27,6 +27,11 @@ struct [[nodiscard]] Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
   int sys_errno = 0;  // the errno behind the error, when there is one
+  // The same failure in the words of the program vigil stands in for, where vigil's `message`
+  // says more (e.g. supervisord's text for an error in its configuration dialect, without
+  // vigil's file:line and advice), for the APIs that must answer as that program does. Empty
+  // when there is no such text.
+  std::string compat_message = {};
 
   static Error InvalidArgument(std::string m) {
     return {ErrorCode::kInvalidArgument, std::move(m)};

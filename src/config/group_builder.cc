@@ -70,7 +70,7 @@ Result<void> GroupCollector::HeterogeneousGroups() {
     if (!section.starts_with("group:")) continue;
     SectionReader r = MakeSectionReader(doc_, state_, section);
     Result<std::string> name = ParseProcessOrGroupName(AfterColon(section));
-    if (!name) return r.SectionError(name.error().message);
+    if (!name) return r.SectionError(name.error());
     Result<std::optional<std::string>> programs = r.Get("programs");
     if (!programs) return programs.error();
     Result<int64_t> priority = r.Typed("priority", "999", ParseInteger);
@@ -85,10 +85,11 @@ Result<void> GroupCollector::HeterogeneousGroups() {
       const bool is_program = doc_.HasSection(program_section);
       const bool is_fcgi = doc_.HasSection(fcgi_section);
       if (!is_program && !is_fcgi) {
-        return r.KeyError("programs",
-                          fmt::format("[{}] names unknown program or fcgi-program {} (each name "
-                                      "must have a [program:name] section)",
-                                      section, program));
+        return r.KeyError(
+            "programs",
+            SupervisordError(
+                fmt::format("[{}] names unknown program or fcgi-program {}", section, program),
+                "each name must have a [program:name] section"));
       }
       if (is_program && is_fcgi) {
         return r.KeyError(
@@ -114,7 +115,7 @@ Result<void> GroupCollector::ProgramGroups() {
     if (!section.starts_with("program:") || grouped_sections_.contains(section)) continue;
     SectionReader r = MakeSectionReader(doc_, state_, section);
     Result<std::string> name = ParseProcessOrGroupName(AfterColon(section));
-    if (!name) return r.SectionError(name.error().message);
+    if (!name) return r.SectionError(name.error());
     Result<int64_t> priority = r.Typed("priority", "999", ParseInteger);
     if (!priority) return priority.error();
     Result<std::vector<ProgramSpec>> processes =
@@ -137,16 +138,17 @@ Result<std::vector<std::string>> ParseEventNames(const SectionReader& r) {
   for (const std::string& event : ParseListOfStrings(*text)) events.insert(PyUpper(event));
   if (events.empty()) {
     return r.SectionError(
-        fmt::format("[{}] section requires an \"events\" line (for example events=PROCESS_STATE)",
-                    r.section()));
+        SupervisordError(fmt::format("[{}] section requires an \"events\" line", r.section()),
+                         "for example events=PROCESS_STATE"));
   }
   for (const std::string& event : events) {
     if (std::find(std::begin(kKnownEventTypes), std::end(kKnownEventTypes), event) ==
         std::end(kKnownEventTypes)) {
       std::vector<std::string> known(std::begin(kKnownEventTypes), std::end(kKnownEventTypes));
-      return r.KeyError("events", fmt::format("Unknown event type {} in [{}] events (known types: "
-                                              "{})",
-                                              event, r.section(), Join(known, ", ")));
+      return r.KeyError(
+          "events",
+          SupervisordError(fmt::format("Unknown event type {} in [{}] events", event, r.section()),
+                           fmt::format("known types: {}", Join(known, ", "))));
     }
   }
   return std::vector<std::string>(events.begin(), events.end());
@@ -166,9 +168,10 @@ Result<void> GroupCollector::EventListenerPools() {
     Result<int64_t> buffer_size = r.Typed("buffer_size", "10", ParseInteger);
     if (!buffer_size) return buffer_size.error();
     if (*buffer_size < 1) {
-      return r.KeyError("buffer_size", fmt::format("[{}] section sets invalid buffer_size ({}) "
-                                                   "(expected 1 or more)",
-                                                   section, *buffer_size));
+      return r.KeyError("buffer_size",
+                        SupervisordError(fmt::format("[{}] section sets invalid buffer_size ({})",
+                                                     section, *buffer_size),
+                                         "expected 1 or more"));
     }
     pool.buffer_size = *buffer_size;
     Result<std::string> handler = r.Get("result_handler", kDefaultResultHandler);
@@ -186,10 +189,10 @@ Result<void> GroupCollector::EventListenerPools() {
     if (!redirect_stderr) return redirect_stderr.error();
     if (*redirect_stderr) {
       return r.KeyError("redirect_stderr",
-                        fmt::format("[{}] section sets redirect_stderr=true but this is not "
-                                    "allowed because it will interfere with the eventlistener "
-                                    "protocol",
-                                    section));
+                        SupervisordError(fmt::format(
+                            "[{}] section sets redirect_stderr=true but this is not allowed "
+                            "because it will interfere with the eventlistener protocol",
+                            section)));
     }
     Result<std::vector<ProgramSpec>> processes =
         ProgramsFromSection(doc_, section, pool.name, ProgramKind::kEventListener, state_);
@@ -234,7 +237,7 @@ Result<void> GroupCollector::FcgiGroups() {
     if (!section.starts_with("fcgi-program:") || grouped_sections_.contains(section)) continue;
     SectionReader r = MakeSectionReader(doc_, state_, section);
     Result<std::string> name = ParseProcessOrGroupName(AfterColon(section));
-    if (!name) return r.SectionError(name.error().message);
+    if (!name) return r.SectionError(name.error());
     GroupSpec group;
     group.kind = GroupSpec::Kind::kFcgiGroup;
     group.name = *name;
@@ -246,7 +249,7 @@ Result<void> GroupCollector::FcgiGroups() {
     if (!user) return user.error();
     if (*user) {
       if (Result<UserSpec> spec = LookupUser(state_.context.host, **user); !spec) {
-        return r.KeyError("user", spec.error().message);
+        return r.KeyError("user", spec.error());
       }
     }
     Result<std::optional<std::string>> backlog = r.Get("socket_backlog");

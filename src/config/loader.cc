@@ -30,10 +30,12 @@ Result<SupervisordConfig> LoadSupervisordConfig(const std::string& path, const H
     doc.ExpandHere(here);
     const IniEntry* files = doc.Get("include", "files");
     if (files == nullptr) {
-      return Error::InvalidArgument(fmt::format(
+      Error error = Error::InvalidArgument(fmt::format(
           "{}:{}: .ini file has [include] section, but no files setting (add files=relative/"
           "dir/*.ini)",
           path, doc.FindSection("include")->where.line));
+      error.compat_message = ".ini file has [include] section, but no files setting";
+      return error;
     }
     Expansions expansions{{"here", here}, {"host_node_name", host.HostName()}};
     for (const auto& [key, value] : host.Environment()) {

@@ -58,9 +58,12 @@ class ProgramSectionBuilder {
     group_name_ = group_name;
   }
 
+  // supervisord's processes_from_section(): its errors end in " in section 'program:x'
+  // (file: '/etc/supervisord.conf')" in supervisord's words.
   Result<std::vector<ProgramSpec>> Build();
 
  private:
+  Result<std::vector<ProgramSpec>> BuildProcesses();
   Result<void> ReadCommonOptions();
   Result<ProgramSpec> BuildProcess(int64_t process_num);
   Result<void> ReadLogOptions(std::string_view channel, LogSpec& log, bool& syslog_deprecated);
@@ -147,30 +150,31 @@ Result<void> ProgramSectionBuilder::ReadCommonOptions() {
   if (!user) return user.error();
   if (*user) {
     Result<UserSpec> spec = LookupUser(host_, **user);
-    if (!spec) return reader_.KeyError("user", spec.error().message);
+    if (!spec) return reader_.KeyError("user", spec.error());
     p.user = *spec;
   }
   Result<std::optional<std::string>> umask = reader_.Get("umask");
   if (!umask) return umask.error();
   if (*umask) {
     Result<uint32_t> mode = ParseOctal(**umask);
-    if (!mode) return reader_.KeyError("umask", mode.error().message);
+    if (!mode) return reader_.KeyError("umask", mode.error());
     p.umask = *mode;
   }
   Result<std::string> process_name =
       ParseProcessOrGroupName(reader_.Raw("process_name").value_or("%(program_name)s"));
-  if (!process_name) return reader_.KeyError("process_name", process_name.error().message);
+  if (!process_name) return reader_.KeyError("process_name", process_name.error());
   process_name_template_ = *process_name;
   if (numprocs_ > 1 && process_name_template_.find("%(process_num)") == std::string::npos) {
     return reader_.KeyError(
         "process_name",
-        "%(process_num) must be present within process_name when numprocs > 1 (for example "
-        "process_name=%(program_name)s_%(process_num)02d)");
+        SupervisordError("%(process_num) must be present within process_name when numprocs > 1",
+                         "for example process_name=%(program_name)s_%(process_num)02d"));
   }
   if (p.stop.signal_group && !p.stop.kill_group) {
-    return reader_.KeyError("killasgroup",
-                            "Cannot set stopasgroup=true and killasgroup=false (stopasgroup "
-                            "implies killasgroup; remove killasgroup=false)");
+    return reader_.KeyError(
+        "killasgroup",
+        SupervisordError("Cannot set stopasgroup=true and killasgroup=false",
+                         "stopasgroup implies killasgroup; remove killasgroup=false"));
   }
   return Ok();
 }
@@ -186,7 +190,7 @@ Result<void> ProgramSectionBuilder::ReadLogOptions(std::string_view channel, Log
     Result<std::string> twice = reader_.Expand(logfile_key, **once, logfile_key);
     if (!twice) return twice.error();
     Result<LogfileValue> parsed = ParseLogfileName(host_, *twice);
-    if (!parsed) return reader_.KeyError(logfile_key, parsed.error().message);
+    if (!parsed) return reader_.KeyError(logfile_key, parsed.error());
     logfile = *parsed;
   }
   Result<int64_t> backups =
@@ -245,7 +249,7 @@ Result<ProgramSpec> ProgramSectionBuilder::BuildProcess(int64_t process_num) {
       reader_.Expand("environment", environment_text_, "environment");
   if (!environment_text) return environment_text.error();
   Result<KeyValuePairs> environment = ParseKeyValuePairs(*environment_text);
-  if (!environment) return reader_.KeyError("environment", environment.error().message);
+  if (!environment) return reader_.KeyError("environment", environment.error());
   if (environment->mangled) {
     const SourceLocation where = reader_.Where("environment");
     state_.warnings.push_back(fmt::format(
@@ -286,9 +290,9 @@ Result<ProgramSpec> ProgramSectionBuilder::BuildProcess(int64_t process_num) {
   Result<std::optional<std::string>> command = reader_.Get("command");
   if (!command) return command.error();
   if (!*command) {
-    return reader_.SectionError(fmt::format(
-        "program section {} does not specify a command (add command=/path/to/program args)",
-        section_));
+    return reader_.SectionError(
+        SupervisordError(fmt::format("program section {} does not specify a command", section_),
+                         "add command=/path/to/program args"));
   }
   p.command = **command;
   Result<std::vector<std::string>> argv = ShlexSplit(p.command);
@@ -314,6 +318,15 @@ Result<ProgramSpec> ProgramSectionBuilder::BuildProcess(int64_t process_num) {
 }
 
 Result<std::vector<ProgramSpec>> ProgramSectionBuilder::Build() {
+  Result<std::vector<ProgramSpec>> processes = BuildProcesses();
+  if (processes || processes.error().compat_message.empty()) return processes;
+  Error error = std::move(processes).error();
+  error.compat_message = fmt::format("{} in section {} (file: {})", error.compat_message,
+                                     PyRepr(section_), PyRepr(reader_.HeaderWhere().file));
+  return error;
+}
+
+Result<std::vector<ProgramSpec>> ProgramSectionBuilder::BuildProcesses() {
   if (Result<void> common = ReadCommonOptions(); !common) return common.error();
   std::vector<ProgramSpec> processes;
   for (int64_t n = numprocs_start_; n < numprocs_start_ + numprocs_; ++n) {
@@ -338,7 +351,7 @@ Result<std::vector<ProgramSpec>> ProgramsFromSection(const IniDocument& doc,
   Result<std::string> program_name = ParseProcessOrGroupName(section.substr(section.find(':') + 1));
   if (!program_name) {
     SectionReader reader(doc, section, {});
-    return reader.SectionError(program_name.error().message);
+    return reader.SectionError(program_name.error());
   }
   ProgramSectionBuilder builder(doc, section, group_name, kind, state, *program_name);
   return builder.Build();

@@ -191,8 +191,10 @@ constexpr size_t kMaxExpandedBytes = 4 * 1024 * 1024;
 Result<std::string> PyPercentFormat(std::string_view text, const Expansions& expansions,
                                     std::string_view what) {
   auto badly_formatted = [&](std::string_view why) {
-    return Error::InvalidArgument(fmt::format("Format string {} for {} is badly formatted: {}",
-                                              PyRepr(text), PyRepr(what), why));
+    Error error = Error::InvalidArgument(fmt::format(
+        "Format string {} for {} is badly formatted: {}", PyRepr(text), PyRepr(what), why));
+    error.compat_message = error.message;
+    return error;
   };
   std::string out;
   size_t i = 0;
@@ -290,17 +292,22 @@ Result<std::string> PyPercentFormat(std::string_view text, const Expansions& exp
                                          static_cast<uint32_t>(spec.type), type_index));
     }
     if (!key) {
-      return badly_formatted(fmt::format(
+      // vigil's words: Python's own message here ("format requires a mapping") does not help.
+      Error error = badly_formatted(fmt::format(
           "a conversion without a name; write %%{} for a literal percent sign, or name an "
           "expansion such as %(program_name){}",
           static_cast<char>(spec.type), static_cast<char>(spec.type)));
+      error.compat_message.clear();
+      return error;
     }
     auto found = expansions.find(*key);
     if (found == expansions.end()) {
-      return Error::InvalidArgument(fmt::format(
+      Error error = Error::InvalidArgument(fmt::format(
           "Format string {} for {} contains names ({}) which cannot be expanded. Available "
           "names: {}",
           PyRepr(text), PyRepr(what), PyRepr(*key), AvailableNames(expansions)));
+      error.compat_message = error.message;
+      return error;
     }
     Result<std::string> converted = Convert(found->second, spec);
     if (!converted) return badly_formatted(converted.error().message);

@@ -18,7 +18,7 @@ std::optional<std::string> SectionReader::Raw(std::string_view key) const {
 Result<std::string> SectionReader::Expand(std::string_view key, std::string_view text,
                                           std::string_view what) const {
   Result<std::string> expanded = PyPercentFormat(text, expansions_, what);
-  if (!expanded) return KeyError(key, expanded.error().message);
+  if (!expanded) return KeyError(key, expanded.error());
   return expanded;
 }
 
@@ -55,6 +55,18 @@ Error SectionReader::SectionError(std::string_view message) const {
   SourceLocation where = HeaderWhere();
   return Error::InvalidArgument(
       fmt::format("{}:{}: [{}]: {}", where.file, where.line, section_, message));
+}
+
+Error SectionReader::KeyError(std::string_view key, const Error& cause) const {
+  Error error = KeyError(key, cause.message);
+  error.compat_message = cause.compat_message;
+  return error;
+}
+
+Error SectionReader::SectionError(const Error& cause) const {
+  Error error = SectionError(cause.message);
+  error.compat_message = cause.compat_message;
+  return error;
 }
 
 }  // namespace vigil::config

@@ -42,14 +42,17 @@ class SectionReader {
     Result<std::string> text = Get(key, fallback);
     if (!text) return text.error();
     auto parsed = parse(*text);
-    if (!parsed) return KeyError(key, parsed.error().message);
+    if (!parsed) return KeyError(key, parsed.error());
     return parsed;
   }
 
   // "<file>:<line>: [section] key: message", at the key's line (or the header's).
   Error KeyError(std::string_view key, std::string_view message) const;
+  // The same with `cause`'s message; supervisord's text (compat_message) stays the cause's.
+  Error KeyError(std::string_view key, const Error& cause) const;
   // "<file>:<line>: [section]: message", at the header.
   Error SectionError(std::string_view message) const;
+  Error SectionError(const Error& cause) const;
   SourceLocation Where(std::string_view key) const;
   SourceLocation HeaderWhere() const;
 

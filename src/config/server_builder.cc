@@ -15,10 +15,10 @@ Result<void> ReadAuthentication(const SectionReader& r, HttpServerSpec& server) 
   Result<std::optional<std::string>> password = r.Get("password");
   if (!password) return password.error();
   if (username->has_value() != password->has_value()) {
-    return r.SectionError(fmt::format(
+    return r.SectionError(SupervisordError(fmt::format(
         "Section [{}] contains incomplete authentication: If a username or a password is "
         "specified, both the username and password must be specified",
-        r.section()));
+        r.section())));
   }
   server.username = *username;
   server.password = *password;
@@ -47,8 +47,8 @@ Result<std::vector<HttpServerSpec>> ServersFromDocument(const IniDocument& doc, 
     Result<std::optional<std::string>> port = r.Get("port");
     if (!port) return port.error();
     if (!*port) {
-      return r.SectionError(
-          fmt::format("section [{}] has no port value (add port=127.0.0.1:9001)", section));
+      return r.SectionError(SupervisordError(fmt::format("section [{}] has no port value", section),
+                                             "add port=127.0.0.1:9001"));
     }
     Result<InetAddress> address = ParseInetAddress(**port);
     if (!address) return r.KeyError("port", address.error().message);
@@ -68,8 +68,8 @@ Result<std::vector<HttpServerSpec>> ServersFromDocument(const IniDocument& doc, 
     Result<std::optional<std::string>> file = r.Get("file");
     if (!file) return file.error();
     if (!*file) {
-      return r.SectionError(
-          fmt::format("section [{}] has no file value (add file=/run/supervisor.sock)", section));
+      return r.SectionError(SupervisordError(fmt::format("section [{}] has no file value", section),
+                                             "add file=/run/supervisor.sock"));
     }
     server.file = NormalizePath(host, PyStrip(**file));
     if (Result<void> auth = ReadAuthentication(r, server); !auth) return auth.error();
@@ -90,9 +90,8 @@ Result<std::vector<HttpServerSpec>> ServersFromDocument(const IniDocument& doc, 
     if (*chmod) {
       Result<uint32_t> mode = ParseOctal(**chmod);
       if (!mode) {
-        return r.KeyError("chmod", fmt::format("Invalid chmod value {} (expected octal such as "
-                                               "0700)",
-                                               **chmod));
+        return r.KeyError("chmod", SupervisordError(fmt::format("Invalid chmod value {}", **chmod),
+                                                    "expected octal such as 0700"));
       }
       server.chmod = *mode;
     }

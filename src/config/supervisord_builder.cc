@@ -51,7 +51,7 @@ Result<void> ConfigBuilder::ReadSupervisordSection() {
   if (!directory) return directory.error();
   if (*directory) {
     Result<std::string> dir = existing_directory(**directory);
-    if (!dir) return r.KeyError("directory", dir.error().message);
+    if (!dir) return r.KeyError("directory", dir.error());
     s.directory = *dir;
   }
   Result<std::optional<std::string>> user = r.Get("user");
@@ -100,7 +100,7 @@ Result<void> ConfigBuilder::ReadSupervisordSection() {
   Result<std::string> environment = r.Expand("environment", *environment_once, "environment");
   if (!environment) return environment.error();
   Result<KeyValuePairs> pairs = ParseKeyValuePairs(*environment);
-  if (!pairs) return r.KeyError("environment", pairs.error().message);
+  if (!pairs) return r.KeyError("environment", pairs.error());
   if (pairs->mangled) {
     const SourceLocation where = r.Where("environment");
     state_.warnings.push_back(fmt::format(
@@ -122,10 +122,9 @@ Result<void> ConfigBuilder::ReadRpcInterfaces() {
     Result<std::optional<std::string>> factory = r.Get("supervisor.rpcinterface_factory");
     if (!factory) return factory.error();
     if (!*factory) {
-      return r.SectionError(fmt::format(
-          "section [{}] does not specify a supervisor.rpcinterface_factory (the stock value is "
-          "{})",
-          section, kMainRpcInterface));
+      return r.SectionError(SupervisordError(
+          fmt::format("section [{}] does not specify a supervisor.rpcinterface_factory", section),
+          fmt::format("the stock value is {}", kMainRpcInterface)));
     }
     if (**factory != kMainRpcInterface) {
       const SourceLocation where = r.Where("supervisor.rpcinterface_factory");
@@ -148,7 +147,7 @@ Result<void> ConfigBuilder::Realize() {
   if (s.user) {
     Result<UserSpec> user = LookupUser(context_.host, *s.user);
     if (!user) {
-      return MakeSectionReader(doc_, state_, "supervisord").KeyError("user", user.error().message);
+      return MakeSectionReader(doc_, state_, "supervisord").KeyError("user", user.error());
     }
   }
   if (s.logfile != "syslog") s.logfile = NormalizePath(context_.host, s.logfile);
@@ -173,11 +172,13 @@ Result<SupervisordConfig> ConfigBuilder::Build() {
   config_.path = context_.path;
   config_.here = context_.here;
   if (!doc_.HasSection("supervisord")) {
-    return Error::InvalidArgument(fmt::format(
+    Error error = Error::InvalidArgument(fmt::format(
         "{}: .ini file does not include supervisord section (add a [supervisord] section; "
         "program files such as /etc/supervisord.d/*.ini are read through [include] files= of "
         "the main configuration)",
         context_.path));
+    error.compat_message = ".ini file does not include supervisord section";
+    return error;
   }
   if (Result<void> r = ReadSupervisordSection(); !r) return r.error();
   if (Result<void> r = ReadRpcInterfaces(); !r) return r.error();
@@ -223,14 +224,14 @@ Result<UserSpec> LookupUser(const Host& host, std::string_view name) {
   if (std::optional<int64_t> uid = PyInt(name)) {
     if (*uid >= 0 && *uid <= 0xffffffffLL) record = host.UserById(static_cast<uid_t>(*uid));
     if (!record) {
-      return Error::InvalidArgument(
-          fmt::format("Invalid user id {} (no such user in the password database)", name));
+      return SupervisordError(fmt::format("Invalid user id {}", name),
+                              "no such user in the password database");
     }
   } else {
     record = host.UserByName(std::string(name));
     if (!record) {
-      return Error::InvalidArgument(
-          fmt::format("Invalid user name {} (no such user in the password database)", name));
+      return SupervisordError(fmt::format("Invalid user name {}", name),
+                              "no such user in the password database");
     }
   }
   return UserSpec{std::string(name), record->name, record->uid, record->gid};
@@ -258,17 +259,15 @@ Result<std::string> ExistingDirPath(const Host& host, std::string_view path) {
   std::string expanded = ExpandUser(host, path);
   std::string dir = DirName(expanded);
   if (dir.empty() || host.IsDirectory(dir)) return expanded;
-  return Error::InvalidArgument(fmt::format(
-      "The directory named as part of the path {} does not exist (create it, or choose a path "
-      "in an existing directory)",
-      path));
+  return SupervisordError(
+      fmt::format("The directory named as part of the path {} does not exist", path),
+      "create it, or choose a path in an existing directory");
 }
 
 Result<std::string> ExistingDirectory(const Host& host, std::string_view path) {
   std::string expanded = ExpandUser(host, path);
   if (host.IsDirectory(expanded)) return expanded;
-  return Error::InvalidArgument(
-      fmt::format("{} is not an existing directory (create it first)", path));
+  return SupervisordError(fmt::format("{} is not an existing directory", path), "create it first");
 }
 
 }  // namespace vigil::config

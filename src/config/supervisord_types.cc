@@ -40,18 +40,24 @@ constexpr std::string_view kBooleanHint = "expected true/false, yes/no, on/off o
 
 }  // namespace
 
+Error SupervisordError(std::string text, std::string_view advice) {
+  Error error =
+      Error::InvalidArgument(advice.empty() ? text : fmt::format("{} ({})", text, advice));
+  error.compat_message = std::move(text);
+  return error;
+}
+
 Result<int64_t> ParseInteger(std::string_view text) {
   if (std::optional<int64_t> n = PyInt(text)) return *n;
-  return Error::InvalidArgument(fmt::format(
-      "invalid literal for int() with base 10: {} (expected a whole number)", PyRepr(text)));
+  return SupervisordError(fmt::format("invalid literal for int() with base 10: {}", PyRepr(text)),
+                          "expected a whole number");
 }
 
 Result<bool> ParseBoolean(std::string_view text) {
   const std::string lower = PyLower(text);
   if (lower == "yes" || lower == "true" || lower == "on" || lower == "1") return true;
   if (lower == "no" || lower == "false" || lower == "off" || lower == "0") return false;
-  return Error::InvalidArgument(
-      fmt::format("not a valid boolean value: {} ({})", PyRepr(text), kBooleanHint));
+  return SupervisordError(fmt::format("not a valid boolean value: {}", PyRepr(text)), kBooleanHint);
 }
 
 Result<int64_t> ParseByteSize(std::string_view text) {
@@ -75,10 +81,9 @@ Result<int64_t> ParseByteSize(std::string_view text) {
   }
   std::optional<int64_t> n = PyInt(number);
   if (!n) {
-    return Error::InvalidArgument(fmt::format(
-        "invalid literal for int() with base 10: {} (expected a number of bytes with an "
-        "optional KB, MB or GB suffix, such as 50MB)",
-        PyRepr(number)));
+    return SupervisordError(
+        fmt::format("invalid literal for int() with base 10: {}", PyRepr(number)),
+        "expected a number of bytes with an optional KB, MB or GB suffix, such as 50MB");
   }
   if (*n > INT64_MAX / multiplier || *n < INT64_MIN / multiplier) {
     return Error::InvalidArgument(fmt::format("{} is too large", PyRepr(text)));
@@ -102,16 +107,14 @@ Result<int> ParseSignal(std::string_view text) {
       }
     }
     if (!found) {
-      return Error::InvalidArgument(fmt::format(
-          "value {} is not a valid signal name (expected a name such as TERM, HUP, INT, QUIT, "
-          "KILL, USR1 or USR2, or a signal number)",
-          PyRepr(text)));
+      return SupervisordError(
+          fmt::format("value {} is not a valid signal name", PyRepr(text)),
+          "expected a name such as TERM, HUP, INT, QUIT, KILL, USR1 or USR2, or a signal number");
     }
   }
   if (!IsValidSignalNumber(number)) {
-    return Error::InvalidArgument(fmt::format(
-        "value {} is not a valid signal number (expected 0-31, 34 or 64, or a signal name)",
-        PyRepr(text)));
+    return SupervisordError(fmt::format("value {} is not a valid signal number", PyRepr(text)),
+                            "expected 0-31, 34 or 64, or a signal name");
   }
   return static_cast<int>(number);
 }
@@ -130,10 +133,8 @@ Result<std::vector<int>> ParseExitCodes(std::string_view text) {
   for (const std::string& piece : Split(text, ',')) {
     std::optional<int64_t> n = PyInt(piece);
     if (!n || *n < 0 || *n > 255) {
-      return Error::InvalidArgument(fmt::format(
-          "not a valid list of exit codes: {} (expected numbers from 0 to 255 separated by "
-          "commas, such as 0,2)",
-          PyRepr(text)));
+      return SupervisordError(fmt::format("not a valid list of exit codes: {}", PyRepr(text)),
+                              "expected numbers from 0 to 255 separated by commas, such as 0,2");
     }
     codes.push_back(static_cast<int>(*n));
   }
@@ -144,9 +145,8 @@ Result<uint32_t> ParseOctal(std::string_view text) {
   std::optional<int64_t> n = PyOctal(text);
   if (!n || *n < 0 || *n > 0xffffffff) {
     // supervisord prints the raw value, not its repr.
-    return Error::InvalidArgument(fmt::format(
-        "{} can not be converted to an octal type (expected octal digits such as 022 or 0700)",
-        text));
+    return SupervisordError(fmt::format("{} can not be converted to an octal type", text),
+                            "expected octal digits such as 022 or 0700");
   }
   return static_cast<uint32_t>(*n);
 }
@@ -160,8 +160,8 @@ Result<AutoRestart> ParseAutoRestart(std::string_view text) {
   if (lower == "no" || lower == "false" || lower == "off" || lower == "0") {
     return AutoRestart::kNever;
   }
-  return Error::InvalidArgument(fmt::format(
-      "invalid 'autorestart' value {} (expected true, false or unexpected)", PyRepr(lower)));
+  return SupervisordError(fmt::format("invalid 'autorestart' value {}", PyRepr(lower)),
+                          "expected true, false or unexpected");
 }
 
 std::string_view AutoRestartName(AutoRestart value) {
@@ -185,10 +185,8 @@ Result<LogLevel> ParseLogLevel(std::string_view text) {
   for (const auto& [name, level] : kLevels) {
     if (name == lower) return level;
   }
-  return Error::InvalidArgument(fmt::format(
-      "bad logging level name {} (expected critical, error, warn, info, debug, trace or "
-      "blather)",
-      PyRepr(text)));
+  return SupervisordError(fmt::format("bad logging level name {}", PyRepr(text)),
+                          "expected critical, error, warn, info, debug, trace or blather");
 }
 
 std::string_view LogLevelName(LogLevel level) {
@@ -235,10 +233,9 @@ Result<std::string> ParseProcessOrGroupName(std::string_view text) {
   std::string_view name = PyStrip(text);
   for (char bad : {' ', ':', '/'}) {
     if (name.find(bad) != std::string_view::npos) {
-      return Error::InvalidArgument(
-          fmt::format("Invalid name: {} because of character: {} (names may not contain spaces, "
-                      "':' or '/')",
-                      PyRepr(text), PyRepr(std::string(1, bad))));
+      return SupervisordError(fmt::format("Invalid name: {} because of character: {}", PyRepr(text),
+                                          PyRepr(std::string(1, bad))),
+                              "names may not contain spaces, ':' or '/'");
     }
   }
   return std::string(name);
@@ -246,10 +243,10 @@ Result<std::string> ParseProcessOrGroupName(std::string_view text) {
 
 Result<KeyValuePairs> ParseKeyValuePairs(std::string_view text) {
   auto unexpected_end = [&]() {
-    return Error::InvalidArgument(fmt::format(
-        "Unexpected end of key/value pairs in value '{}' (expected KEY=value pairs separated "
-        "by commas; quote values that hold commas or spaces: KEY=\"a, b\")",
-        text));
+    return SupervisordError(
+        fmt::format("Unexpected end of key/value pairs in value '{}'", text),
+        "expected KEY=value pairs separated by commas; quote values that hold commas or "
+        "spaces: KEY=\"a, b\"");
   };
   Result<LegacyTokens> lexed = ShlexLegacyTokens(text);
   if (!lexed) {

@@ -3,7 +3,8 @@
 // supervisord's value types (datatypes.py), each accepting exactly what supervisord accepts.
 // Error messages start with supervisord's own wording and then say what would be valid, e.g.
 //   not a valid boolean value: 'yup' (expected true/false, yes/no, on/off or 1/0)
-// Callers prefix the file, line, section and key.
+// and carry supervisord's wording alone as their compat_message. Callers prefix the file, line,
+// section and key.
 
 #include <cstdint>
 #include <optional>
@@ -15,6 +16,10 @@
 #include "base/result.h"
 
 namespace vigil::config {
+
+// An error that supervisord reports as `text`: vigil's message is `text` followed by `advice`
+// in parentheses (when there is advice), and the compat_message is `text`.
+Error SupervisordError(std::string text, std::string_view advice = {});
 
 Result<int64_t> ParseInteger(std::string_view text);
 Result<bool> ParseBoolean(std::string_view text);

@@ -128,7 +128,14 @@ Result<void> Daemon::CreateOutput(const config::ProgramSpec& process) {
     return Error::Io(output.error().sys_errno,
                      fmt::format("{}: {}", config::Namespec(process), output.error().message));
   }
-  outputs_[config::Namespec(process)] = std::move(*output);
+  const std::string namespec = config::Namespec(process);
+  if (process.stdout_log.target == config::LogTarget::kAuto ||
+      process.stderr_log.target == config::LogTarget::kAuto) {
+    realized_auto_logs_[namespec] = {
+        process.stdout_log.target == config::LogTarget::kAuto ? (*output)->stdout_path() : "",
+        process.stderr_log.target == config::LogTarget::kAuto ? (*output)->stderr_path() : ""};
+  }
+  outputs_[namespec] = std::move(*output);
   return Ok();
 }
 
@@ -141,6 +148,7 @@ Result<void> Daemon::AddGroupFromSpec(const config::GroupSpec& group) {
 
 Result<void> Daemon::LoadPrograms() {
   configured_groups_ = config_.groups;
+  realized_auto_logs_.clear();
   for (const config::GroupSpec& group : config_.groups) {
     if (Result<void> added = AddGroupFromSpec(group); !added) return added;
   }

@@ -69,6 +69,7 @@ class Daemon : public core::EventSink, public api::Control {
   const std::vector<config::GroupSpec>& ConfiguredGroups() const override {
     return configured_groups_;
   }
+  std::string RealizedAutoLog(const std::string& namespec, bool stderr_log) const override;
   Result<void> AddGroup(std::string_view name) override;
   Result<void> RemoveGroup(std::string_view name) override;
   Result<void> RemoveProcess(const std::string& namespec) override;
@@ -118,6 +119,9 @@ class Daemon : public core::EventSink, public api::Control {
   config::SupervisordConfig config_;
   std::optional<config::SupervisordConfig> pending_config_;
   std::vector<config::GroupSpec> configured_groups_;  // as last read (addProcessGroup's source)
+  // AUTO log files given to processes added from configured_groups_, by namespec (stdout,
+  // stderr; "" for a stream that is not AUTO). Forgotten when the configuration is read again.
+  std::map<std::string, std::pair<std::string, std::string>> realized_auto_logs_;
 
   os::SystemClock clock_;
   std::unique_ptr<loop::EventLoop> loop_;

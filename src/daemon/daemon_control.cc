@@ -47,6 +47,7 @@ Result<core::ConfigDiff> Daemon::Reread() {
   Result<config::SupervisordConfig> loaded = ReadConfiguration();
   if (!loaded) return loaded.error();
   configured_groups_ = loaded->groups;
+  realized_auto_logs_.clear();
   // Against what runs now, which add/remove may have changed since the last read.
   std::vector<config::GroupSpec> running;
   for (const core::Group& group : supervisor_->groups()) {
@@ -122,6 +123,12 @@ Result<void> Daemon::AddProcess(const config::ProgramSpec& spec) {
   log_->Info(fmt::format("added process {}", config::Namespec(spec)));
   supervisor_->StartAutostart();
   return Ok();
+}
+
+std::string Daemon::RealizedAutoLog(const std::string& namespec, bool stderr_log) const {
+  auto it = realized_auto_logs_.find(namespec);
+  if (it == realized_auto_logs_.end()) return "";
+  return stderr_log ? it->second.second : it->second.first;
 }
 
 std::string Daemon::TrackingMode() const {

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "base/unique_fd.h"
 #include "os/errors.h"
 
@@ -13,15 +15,23 @@ namespace vigil::os {
 std::optional<FileIdentity> StatFile(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-  return FileIdentity{st.st_dev, st.st_ino, st.st_size};
+  return FileIdentity{st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec};
 }
 
 Result<std::string> ReadRange(const std::string& path, int64_t offset, int64_t length) {
+  if (offset < 0 || length < 0) {
+    return Error::InvalidArgument("read " + path + ": negative offset or length");
+  }
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return SysError("open " + path);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return SysError("stat " + path);
   std::string data;
-  if (length <= 0) return data;
-  data.resize(static_cast<size_t>(length));
+  // The size now bounds the read: a file that grows meanwhile is read up to this size, one that
+  // shrinks gives fewer bytes. offset < size here, so size - offset cannot overflow.
+  const int64_t size = st.st_size;
+  if (length == 0 || offset >= size) return data;
+  data.resize(static_cast<size_t>(std::min(length, size - offset)));
   size_t got = 0;
   while (got < data.size()) {
     ssize_t n = ::pread(fd.get(), data.data() + got, data.size() - got,

@@ -248,16 +248,19 @@ std::optional<double> ParsePyFloat(std::string_view text) {
   return sign * value;
 }
 
-bool IsPyDateTime(std::string_view text) {
-  if (text.size() < 4) return false;
+std::optional<PyDateTime> ParsePyDateTime(std::string_view text) {
+  if (text.size() < 4) return std::nullopt;
   int year = 0;
   for (char c : text.substr(0, 4)) {
-    if (!IsDigit(c)) return false;
+    if (!IsDigit(c)) return std::nullopt;
     year = year * 10 + (c - '0');
   }
   std::optional<DateFields> f = MatchDateTail(text.substr(4));
   // strptime's regexes bound month, hour and minute; datetime() checks the rest.
-  return f && year >= 1 && f->day >= 1 && f->day <= DaysInMonth(year, f->month) && f->second <= 59;
+  if (!f || year < 1 || f->day < 1 || f->day > DaysInMonth(year, f->month) || f->second > 59) {
+    return std::nullopt;
+  }
+  return PyDateTime{year, f->month, f->day, f->hour, f->minute, f->second};
 }
 
 Result<std::string> DecodePyBase64(std::string_view text) {

@@ -25,9 +25,13 @@ Result<int64_t> ParsePyInt(std::string_view text);
 // Python. nullopt where Python raises ValueError. ASCII only, as ParsePyInt().
 std::optional<double> ParsePyFloat(std::string_view text);
 
-// Whether supervisord's make_datetime() takes `text`: time.strptime(text, "%Y%m%dT%H:%M:%S")
-// with its single-digit fields and case-blind 'T', followed by datetime()'s range checks.
-bool IsPyDateTime(std::string_view text);
+// supervisord's make_datetime(): time.strptime(text, "%Y%m%dT%H:%M:%S") with its single-digit
+// fields and case-blind 'T', followed by datetime()'s range checks. nullopt where it raises.
+struct PyDateTime {
+  int year, month, day, hour, minute, second;
+};
+std::optional<PyDateTime> ParsePyDateTime(std::string_view text);
+inline bool IsPyDateTime(std::string_view text) { return ParsePyDateTime(text).has_value(); }
 
 // base64.decodebytes(): characters outside the alphabet are skipped and decoding stops at
 // complete padding, as binascii.a2b_base64 does by default. Errors carry binascii's message,

@@ -9,12 +9,13 @@
 // unknown element, text beside a typed value, a root other than <methodCall>). vigil refuses
 // those with an error instead, and is stricter in a few more places, each a request that
 // supervisord would misread rather than reject:
-//   - <boolean> must be 0 or 1 (supervisord reads anything but "1", e.g. "true", as false);
 //   - any DOCTYPE is refused (no DTD, no entities, so no billion laughs or external entities);
 //   - nesting is capped at kXmlRpcMaxDepth elements and a request at kXmlRpcMaxValues values;
 //   - integers must fit int64_t (Python's int() has no limit);
 //   - int() and float() literals may use ASCII digits and whitespace only (Python also takes
 //     other Unicode digits and spaces), and dateTime.iso8601 the same ASCII digits.
+// A <boolean> is read as supervisord reads it: "1" is true and anything else, even "true", is
+// false (clients that send "true" get supervisord's answer, not a refusal).
 // One extension: <i8> is read as an integer, as Python's own xmlrpc.client reads it
 // (supervisord hands the method its text as a string, which no method can use as a number).
 

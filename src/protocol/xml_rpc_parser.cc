@@ -186,8 +186,7 @@ Result<XmlRpcValue> ScalarValue(Tag tag, std::string text) {
       return XmlRpcValue(*n);
     }
     case Tag::kBoolean:
-      // Stricter than supervisord, which reads anything but "1" as false.
-      if (text != "0" && text != "1") return invalid("is not 0 or 1");
+      // As supervisord reads it (x.text == "1"): anything else, "true" included, is false.
       return XmlRpcValue(text == "1");
     case Tag::kString:
       return XmlRpcValue(std::move(text));
