@@ -118,7 +118,8 @@ Result<void> WorkingDirectory(ServiceDraft& draft, const SettingContext& context
   if (optional) value.remove_prefix(1);
   const std::string_view ignoring = optional ? ", ignoring" : "";
   if (value == "~") {
-    draft.working_directory = "~";
+    // (emplace: g++ 12 at -O2 gives a false -Wrestrict for assigning a literal here.)
+    draft.working_directory.emplace(1, '~');
   } else {
     Result<std::string> path = context.Expand(value, SpecifierSet::kFull);
     if (!path) {
