@@ -105,6 +105,10 @@ class Control {
   // daemon-reload: reads every unit again. New units are added, changed ones take their new
   // definition at their next start, removed ones go once they are stopped. What changed.
   virtual Result<std::vector<std::string>> DaemonReload() = 0;
+  // Loads a unit that is not loaded yet but can be (an instance of a template, foo@bar.service,
+  // or a unit file added since), as systemd loads units on demand; its full name. NotFound,
+  // or the unit's own error.
+  virtual Result<std::string> LoadUnit(const std::string& name) = 0;
   // The processes of a service now (pid and command line), and the cgroup they are in (""
   // without cgroups).
   struct ProcessSummary {

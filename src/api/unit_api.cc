@@ -57,13 +57,16 @@ json StateSummary(const core::Service& service) {
 
 }  // namespace
 
-std::optional<std::string> UnitApi::Resolve(const std::string& name) const {
+std::optional<std::string> UnitApi::Resolve(const std::string& name) {
   const core::Supervisor& supervisor = control_.supervisor();
   if (supervisor.FindService(name) != nullptr) return name;
   if (name.find('.') == std::string::npos && supervisor.FindService(name + ".service")) {
     return name + ".service";
   }
-  return std::nullopt;
+  if (control_.state() != DaemonState::kRunning) return std::nullopt;
+  Result<std::string> loaded = control_.LoadUnit(name);
+  if (!loaded) return std::nullopt;
+  return *loaded;
 }
 
 std::optional<std::variant<HttpResponse, PendingReply>> UnitApi::Handle(const HttpRequest& request,

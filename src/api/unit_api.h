@@ -37,8 +37,9 @@ class UnitApi {
                                                const std::string& unit, const std::string& action);
   HttpResponse Describe(RpcContext& context, const std::string& unit);
   HttpResponse List(RpcContext& context);
-  // The unit's full name ("doris-be" -> "doris-be.service"), or nullopt when none is loaded.
-  std::optional<std::string> Resolve(const std::string& name) const;
+  // The unit's full name ("doris-be" -> "doris-be.service"), loading it on demand (an instance
+  // of a template), or nullopt when there is no such unit.
+  std::optional<std::string> Resolve(const std::string& name);
 
   Control& control_;
 };

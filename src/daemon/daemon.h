@@ -85,6 +85,7 @@ class Daemon : public core::EventSink, public api::Control {
   std::string UnitFileState(const std::string& unit) const override;
   Result<std::vector<std::string>> SetUnitEnabled(const std::string& unit, bool enabled) override;
   Result<std::vector<std::string>> DaemonReload() override;
+  Result<std::string> LoadUnit(const std::string& name) override;
   std::vector<ProcessSummary> ServiceProcesses(const std::string& unit) const override;
   std::string ServiceCgroup(const std::string& unit) const override;
   std::vector<UnitMessage> RecentMessages(const std::string& unit) const override;

@@ -149,6 +149,28 @@ Result<std::vector<std::string>> Daemon::DaemonReload() {
   return changes;
 }
 
+Result<std::string> Daemon::LoadUnit(const std::string& name) {
+  Result<std::string> unit = config::NormalizeServiceName(name);
+  if (!unit) return unit.error();
+  if (supervisor_->FindService(*unit) != nullptr) return *unit;
+  if (supervisor_->FindGroup(*unit) != nullptr) {
+    return Error::AlreadyExists(fmt::format("{} is a program, not a unit", *unit));
+  }
+  Result<config::LoadedUnit> loaded =
+      config::LoadServiceUnit(*unit, config::UnitPaths{config_.unit_directories}, host_);
+  if (!loaded) return loaded.error();
+  for (const std::string& warning : loaded->warnings) log_->Warn(warning);
+  config::GroupSpec group;
+  group.name = loaded->spec.name;
+  group.priority = loaded->spec.priority;
+  group.where = loaded->spec.where;
+  group.processes.push_back(std::move(loaded->spec));
+  if (Result<void> added = AddGroupFromSpec(group); !added) return added.error();
+  configured_groups_.push_back(group);
+  log_->Info(fmt::format("{}: loaded on demand", group.name));
+  return group.name;
+}
+
 std::vector<api::Control::ProcessSummary> Daemon::ServiceProcesses(const std::string& unit) const {
   std::vector<ProcessSummary> processes;
   for (pid_t pid : spawner_->ServicePids(unit)) {

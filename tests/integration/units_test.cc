@@ -192,8 +192,8 @@ TEST_F(UnitsTest, CommandsGetSystemdsEnvironmentWithFilesReadJustBeforeExec) {
   WriteUnit("env.service",
             "[Service]\nEnvironment=\"PLAIN=a b\" COUNT=1\nEnvironmentFile=-" + env_file + "\n" +
                 "PassEnvironment=VIGIL_TEST_LEAK\nUnsetEnvironment=COUNT\n"
-                "ExecStartPre=/bin/sh -c 'echo GREETING=hello > " + env_file + "'\n" +
-                "ExecStart=" + Child() + " --dump-env=" + dir_ / "env" +
+                "ExecStartPre=/bin/sh -c 'echo GREETING=hello > " +
+                env_file + "'\n" + "ExecStart=" + Child() + " --dump-env=" + dir_ / "env" +
                 " --print=${GREETING}-${PLAIN} --print=$$literal --sleep=forever\n");
   StartVigild();
   ::unsetenv("VIGIL_TEST_LEAK");
@@ -201,29 +201,31 @@ TEST_F(UnitsTest, CommandsGetSystemdsEnvironmentWithFilesReadJustBeforeExec) {
   ASSERT_EQ(Ctl({"start", "env"}).exit_code, 0) << Explain("env.service");
   ASSERT_TRUE(WaitUntil([&] { return FileExists(dir_ / "env"); }, seconds(20)));
   const std::string env = ReadFile(dir_ / "env");
-  EXPECT_NE(env.find("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin\n"),
-            std::string::npos)
+  EXPECT_NE(env.find("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin\n"), std::string::npos)
       << env;
   EXPECT_NE(env.find("PLAIN=a b\n"), std::string::npos) << env;
   EXPECT_NE(env.find("GREETING=hello\n"), std::string::npos) << env;
   EXPECT_NE(env.find("VIGIL_TEST_LEAK=from-vigild\n"), std::string::npos) << env;
   EXPECT_EQ(env.find("COUNT="), std::string::npos) << env;
   EXPECT_EQ(env.find("http_proxy"), std::string::npos) << env;
-  ASSERT_TRUE(WaitUntil([&] { return Ctl({"tail", "env.service"}).out.find("$literal") !=
-                                     std::string::npos; },
-                        seconds(20)));
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        return Ctl({"tail", "env.service"}).out.find("$literal") != std::string::npos;
+      },
+      seconds(20)));
   EXPECT_NE(Ctl({"tail", "env.service"}).out.find("hello-a b\n$literal\n"), std::string::npos);
 }
 
 TEST_F(UnitsTest, AUserThatDoesNotExistFailsEachStartWith217) {
-  WriteUnit("ghost.service", "[Service]\nUser=vigil-no-such-user\nExecStart=" + Child() +
-                                 " --sleep=forever\n");
+  WriteUnit("ghost.service",
+            "[Service]\nUser=vigil-no-such-user\nExecStart=" + Child() + " --sleep=forever\n");
   StartVigild();
   CommandResult started = Ctl({"start", "ghost"});
   EXPECT_EQ(started.exit_code, 1);
   EXPECT_EQ(Property("ghost.service", "ExecMainStatus"), "217") << Explain("ghost.service");
-  EXPECT_TRUE(vigild_.WaitForLog("ghost.service: Main process exited, code=exited, "
-                                 "status=217/USER"))
+  EXPECT_TRUE(
+      vigild_.WaitForLog("ghost.service: Main process exited, code=exited, "
+                         "status=217/USER"))
       << vigild_.Log();
 }
 
@@ -268,6 +270,21 @@ TEST_F(UnitsTest, EnabledUnitsStartWithVigildAndEnablementPersists) {
   EXPECT_EQ(Ctl({"is-enabled", "boot"}).out, "disabled\n");
   EXPECT_EQ(Property("boot.service", "ActiveState"), "inactive");
   EXPECT_FALSE(FileExists(units_ + "/multi-user.target.wants/boot.service"));
+}
+
+TEST_F(UnitsTest, TemplateInstancesAreLoadedOnDemand) {
+  WriteUnit("echo@.service", "[Unit]\nDescription=Echo %i\n[Service]\nExecStart=" + Child() +
+                                 " --print=instance-%i --sleep=forever\n");
+  StartVigild();
+  CommandResult started = Ctl({"start", "echo@hello"});
+  ASSERT_EQ(started.exit_code, 0) << started.err << vigild_.Log();
+  EXPECT_EQ(Property("echo@hello.service", "Description"), "Echo hello");
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        return Ctl({"tail", "echo@hello.service"}).out.find("instance-hello") != std::string::npos;
+      },
+      seconds(20)));
+  EXPECT_EQ(Ctl({"status", "echo@"}).exit_code, 4) << "a template itself cannot run";
 }
 
 TEST_F(UnitsTest, DaemonReloadAppliesANewDefinitionAtTheNextStart) {
