@@ -24,6 +24,16 @@ std::map<std::string, SourceLocation> TakenNames(const SupervisordConfig& config
 
 }  // namespace
 
+GroupSpec UnitGroup(ProgramSpec unit) {
+  GroupSpec group;
+  group.kind = GroupSpec::Kind::kProcessGroup;
+  group.name = unit.name;
+  group.priority = unit.priority;
+  group.where = unit.where;
+  group.processes.push_back(std::move(unit));
+  return group;
+}
+
 Result<std::vector<std::string>> UnitDirectoriesFromDocument(const IniDocument& doc,
                                                              const std::string& main_here,
                                                              const Host& host) {
@@ -80,13 +90,7 @@ Result<void> AddUnitGroups(SupervisordConfig& config, const std::vector<std::str
     taken.emplace(spec.name, spec.where);
     unit_files_by_name.emplace(spec.name, spec.service->fragment_path);
     config.warnings.insert(config.warnings.end(), unit.warnings.begin(), unit.warnings.end());
-    GroupSpec group;
-    group.kind = GroupSpec::Kind::kProcessGroup;
-    group.name = spec.name;
-    group.priority = spec.priority;
-    group.where = spec.where;
-    group.processes.push_back(std::move(unit.spec));
-    config.groups.push_back(std::move(group));
+    config.groups.push_back(UnitGroup(std::move(unit.spec)));
     return Ok();
   };
 

@@ -30,6 +30,9 @@ Result<std::vector<std::string>> UnitDirectoriesFromDocument(const IniDocument& 
                                                              const std::string& main_here,
                                                              const Host& host);
 
+// The group that runs one unit: group = program = unit name, with the unit's priority.
+GroupSpec UnitGroup(ProgramSpec unit);
+
 // Loads the units (those of `config.unit_directories`, then `unit_files`) into `config`: one
 // group per unit (group = program = unit name, priority 999), re-sorted with the other groups,
 // their warnings appended to config.warnings. Any unit that fails to load fails the whole

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "config/config_units.h"
 #include "config/unit_loader.h"
 #include "config/unit_name.h"
 #include "daemon/daemon.h"
@@ -125,6 +126,22 @@ Result<std::vector<std::string>> Daemon::DaemonReload() {
     const core::Service* service = program->AsService();
     if (service == nullptr || present.count(service->spec().name)) continue;
     const std::string name = service->spec().name;
+    // A unit loaded on demand (an instance of a template) stays while its file can still be
+    // loaded, taking the file's current definition.
+    Result<config::LoadedUnit> reloaded =
+        config::LoadServiceUnit(name, config::UnitPaths{fresh->unit_directories}, host_);
+    if (reloaded) {
+      config::GroupSpec group = UnitGroup(std::move(reloaded->spec));
+      if (!config::SameSettings(service->spec(), group.processes.front())) {
+        if (Result<void> replaced = supervisor_->ReplaceServiceSpec(group.processes.front());
+            !replaced) {
+          return replaced.error();
+        }
+        changes.push_back(fmt::format("{}: changed, in effect from its next start", name));
+      }
+      fresh->groups.push_back(std::move(group));
+      continue;
+    }
     if (!IsStoppedState(service->state())) {
       changes.push_back(fmt::format("{}: its unit file is gone; it stays until it stops", name));
       continue;
@@ -160,11 +177,7 @@ Result<std::string> Daemon::LoadUnit(const std::string& name) {
       config::LoadServiceUnit(*unit, config::UnitPaths{config_.unit_directories}, host_);
   if (!loaded) return loaded.error();
   for (const std::string& warning : loaded->warnings) log_->Warn(warning);
-  config::GroupSpec group;
-  group.name = loaded->spec.name;
-  group.priority = loaded->spec.priority;
-  group.where = loaded->spec.where;
-  group.processes.push_back(std::move(loaded->spec));
+  config::GroupSpec group = UnitGroup(std::move(loaded->spec));
   if (Result<void> added = AddGroupFromSpec(group); !added) return added.error();
   configured_groups_.push_back(group);
   log_->Info(fmt::format("{}: loaded on demand", group.name));

@@ -285,6 +285,20 @@ TEST_F(UnitsTest, TemplateInstancesAreLoadedOnDemand) {
       },
       seconds(20)));
   EXPECT_EQ(Ctl({"status", "echo@"}).exit_code, 4) << "a template itself cannot run";
+
+  // daemon-reload keeps the instance while its template is there, with the new definition.
+  const pid_t before = MainPid("echo@hello.service");
+  WriteUnit("echo@.service", "[Unit]\nDescription=Echo %i, reloaded\n[Service]\nExecStart=" +
+                                 Child() + " --sleep=forever\n");
+  ASSERT_EQ(Ctl({"daemon-reload"}).exit_code, 0) << vigild_.Log();
+  EXPECT_EQ(Property("echo@hello.service", "Description"), "Echo hello, reloaded");
+  EXPECT_EQ(MainPid("echo@hello.service"), before) << "daemon-reload restarts nothing";
+
+  // Once the template is gone and the instance stopped, daemon-reload forgets it.
+  ASSERT_EQ(Ctl({"stop", "echo@hello"}).exit_code, 0);
+  ASSERT_EQ(::unlink((units_ + "/echo@.service").c_str()), 0);
+  ASSERT_EQ(Ctl({"daemon-reload"}).exit_code, 0);
+  EXPECT_EQ(Ctl({"status", "echo@hello"}).exit_code, 4) << vigild_.Log();
 }
 
 TEST_F(UnitsTest, DaemonReloadAppliesANewDefinitionAtTheNextStart) {
