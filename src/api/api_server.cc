@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include "api/log_follower.h"
 #include "api/process_methods.h"
 #include "base/strings.h"
-#include "os/files.h"
 #include "protocol/py_codecs.h"
 
 namespace vigil::api {
@@ -53,50 +53,28 @@ bool PasswordMatches(const std::string& configured, const std::string& given) {
   return configured == given;
 }
 
-// Follows one log file for /logtail: the last 1024 bytes first, then whatever is appended;
-// "==> File truncated <==" when it shrinks, and the new file after a rotation (supervisord's
-// tail_f_producer). Woken by the daemon whenever the log changes, never by a timer.
-class ApiServer::LogFollower : public LogObserver {
+// One /logtail or /mainlogtail reply: a LogFollower feeding the HTTP exchange, woken by the
+// daemon whenever the log changes, never by a timer.
+class ApiServer::LogTail : public LogObserver {
  public:
-  LogFollower(Control& control, std::string path, std::shared_ptr<HttpExchange> exchange)
-      : path_(std::move(path)), exchange_(std::move(exchange)) {
-    std::optional<os::FileIdentity> file = os::StatFile(path_);
-    if (file) {
-      inode_ = file->inode;
-      offset_ = std::max<int64_t>(0, file->size - 1024);
-    }
+  LogTail(Control& control, const std::string& path, std::unique_ptr<LogFollower> follower,
+          std::shared_ptr<HttpExchange> exchange)
+      : follower_(std::move(follower)), exchange_(std::move(exchange)) {
     OnLogChanged();
-    subscription_ = control.ObserveLog(path_, *this);
+    subscription_ = control.ObserveLog(path, *this);
   }
 
   void OnLogChanged() override {
     if (exchange_->finished()) return;
-    std::optional<os::FileIdentity> file = os::StatFile(path_);
-    if (!file) return;
-    if (file->inode != inode_) {  // rotated: follow the new file from its start
-      inode_ = file->inode;
-      offset_ = 0;
-    }
-    if (file->size < offset_) {
-      offset_ = 0;
-      exchange_->Stream("==> File truncated <==\n");
-    }
-    if (file->size > offset_) {
-      Result<std::string> data = os::ReadRange(path_, offset_, file->size - offset_);
-      if (!data) return;
-      offset_ += static_cast<int64_t>(data->size());
-      exchange_->Stream(*data);
-    }
+    follower_->Poll([this](std::string_view data) { exchange_->Stream(data); });
   }
 
   bool finished() const { return exchange_->finished(); }
 
  private:
-  std::string path_;
+  std::unique_ptr<LogFollower> follower_;
   std::shared_ptr<HttpExchange> exchange_;
   std::unique_ptr<Subscription> subscription_;
-  ino_t inode_ = 0;
-  int64_t offset_ = 0;
 };
 
 ApiServer::ApiServer(Control& control, const AccessControl& access,
@@ -275,14 +253,17 @@ void ApiServer::HandleLogTail(const HttpRequest& request,
                       : control_.StdoutLogPath(program->namespec());
     headers.emplace_back("X-Accel-Buffering", "no");
   }
-  std::optional<os::FileIdentity> file = path.empty() ? std::nullopt : os::StatFile(path);
-  if (!file) {
+  // supervisord's tail -f starts with the last 1024 bytes.
+  Result<std::unique_ptr<LogFollower>> follower =
+      path.empty() ? Result<std::unique_ptr<LogFollower>>(Error::NotFound("no log file"))
+                   : LogFollower::Open(path, 1024);
+  if (!follower) {
     exchange->Reply(Text(404, "404 Not Found\n"));
     return;
   }
-  headers.emplace_back("Last-Modified", HttpDate(file->mtime));
+  headers.emplace_back("Last-Modified", HttpDate((*follower)->opened_mtime()));
   exchange->ReplyStreaming(200, std::move(headers));
-  followers_.push_back(std::make_unique<LogFollower>(control_, path, exchange));
+  followers_.push_back(std::make_unique<LogTail>(control_, path, std::move(*follower), exchange));
 }
 
 }  // namespace vigil::api

@@ -40,7 +40,7 @@ class ApiServer : public HttpHandler {
   std::optional<MonotonicTime> NextDeadline() const;
 
  private:
-  class LogFollower;
+  class LogTail;
   struct PendingCall {
     std::shared_ptr<HttpExchange> exchange;
     PendingReply reply;
@@ -59,7 +59,7 @@ class ApiServer : public HttpHandler {
   RpcMethods methods_;
   JsonApi json_;
   std::vector<PendingCall> pending_;
-  std::vector<std::unique_ptr<LogFollower>> followers_;
+  std::vector<std::unique_ptr<LogTail>> followers_;
 };
 
 // Whether `password` matches the configured one, which may be "{SHA}<hex sha1>".
