@@ -140,6 +140,18 @@ Result<void> Daemon::CreateOutput(const config::ProgramSpec& process) {
 }
 
 Result<void> Daemon::AddGroupFromSpec(const config::GroupSpec& group) {
+  // Said each time such a group is added, so that no operator mistakes either for working.
+  if (group.kind == config::GroupSpec::Kind::kEventListenerPool) {
+    log_->Warn(
+        fmt::format("{}:{}: [eventlistener:{}] runs as a plain program: vigild does not implement "
+                    "supervisord's event listener protocol yet, so it will receive no events",
+                    group.where.file, group.where.line, group.name));
+  } else if (group.kind == config::GroupSpec::Kind::kFcgiGroup) {
+    log_->Warn(fmt::format(
+        "{}:{}: [fcgi-program:{}] runs as a plain program: vigild does not create its socket "
+        "yet, so its processes get no listening socket on stdin",
+        group.where.file, group.where.line, group.name));
+  }
   for (const config::ProgramSpec& process : group.processes) {
     if (Result<void> created = CreateOutput(process); !created) return created;
   }
