@@ -419,6 +419,7 @@ Result<void> Daemon::FinishReload() {
   for (const std::string& info : config_.infos) log_->Info(info);
   for (const std::string& warning : config_.warnings) log_->Warn(warning);
   CleanAutoLogs();
+  KillLeftovers();
   spawner_->PruneCgroups();
   if (Result<void> loaded = LoadPrograms(); !loaded) return loaded;
   mood_ = Mood::kRunning;
@@ -427,11 +428,22 @@ Result<void> Daemon::FinishReload() {
   return Ok();
 }
 
+void Daemon::KillLeftovers() {
+  for (const RealSpawner::Leftovers& leftover : spawner_->KillLeftovers()) {
+    if (!log_) continue;
+    log_->Warn(fmt::format("killing {} process(es) left in {} after its program stopped",
+                           leftover.processes, leftover.cgroup));
+  }
+}
+
 void Daemon::Cleanup() {
   if (http_) http_->CloseListeners();
   if (pidfile_written_) ::unlink(config_.supervisord.pidfile.c_str());
   notify_.reset();  // removes the socket file
-  if (spawner_) spawner_->PruneCgroups();
+  if (spawner_) {
+    KillLeftovers();
+    spawner_->PruneCgroups();
+  }
   if (cgroups_) static_cast<void>(os::Cgroup(cgroups_->root()).Remove());
 }
 

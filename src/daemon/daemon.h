@@ -97,6 +97,8 @@ class Daemon : public core::EventSink, public api::Control {
   Result<void> SetUpTracking();
   Result<void> LoadPrograms();
   Result<void> AddGroupFromSpec(const config::GroupSpec& group);
+  // Kills and logs what stopped programs left in their cgroups (RealSpawner::KillLeftovers).
+  void KillLeftovers();
   Result<void> CreateOutput(const config::ProgramSpec& process);
   Result<void> StartServers();
   void NotifyLog(const std::string& path);

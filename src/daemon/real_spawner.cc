@@ -304,6 +304,17 @@ void RealSpawner::RemoveCgroups(const std::vector<std::string>& namespecs) {
   }
 }
 
+std::vector<RealSpawner::Leftovers> RealSpawner::KillLeftovers() {
+  std::vector<Leftovers> killed;
+  for (const auto& [name, cgroup] : cgroups_) {
+    if (!cgroup.Populated()) continue;
+    Result<std::vector<pid_t>> pids = cgroup.Pids();
+    killed.push_back({cgroup.path(), pids ? pids->size() : 0});
+    static_cast<void>(cgroup.KillAll());  // a failure shows up as a cgroup that stays busy
+  }
+  return killed;
+}
+
 void RealSpawner::PruneCgroups() {
   // cgroup.kill is asynchronous: give killed processes a moment to leave.
   for (int i = 0; i < 100; ++i) {

@@ -92,6 +92,14 @@ class RealSpawner : public core::Spawner {
   bool cgroup_mode() const { return settings_.cgroups.has_value(); }
   // The cgroup a program runs in, when in cgroup mode.
   const os::Cgroup* CgroupOf(const std::string& namespec) const;
+  // When every program has stopped (at exit, and before a reload starts them again): SIGKILLs
+  // the processes still in a program's cgroup (those a program left behind, such as a daemon
+  // it forked), so that nothing vigild started runs on unsupervised. What it killed, by cgroup.
+  struct Leftovers {
+    std::string cgroup;
+    size_t processes = 0;
+  };
+  std::vector<Leftovers> KillLeftovers();
   // Removes empty program cgroups, waiting briefly for killed ones to empty (at exit).
   void PruneCgroups();
   // Removes the cgroups of programs that are gone (stopped, so their cgroups are empty),

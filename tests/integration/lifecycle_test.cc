@@ -178,6 +178,35 @@ TEST_F(LifecycleTest, NextVigildKillsWhatAKilledOneLeftInItsCgroups) {
   EXPECT_EQ(Count(second.Log(), "left in"), 1) << second.Log();
 }
 
+// In cgroup mode, what a stopped program left behind (a daemon it forked) does not outlive the
+// programs: a reload kills it before starting them again, and so does vigild's exit.
+TEST_F(LifecycleTest, WhatAProgramLeftBehindDiesAtReloadAndExit) {
+  vigild_.Start(Vigild::Config(
+      "[program:daemonizer]\ncommand=" + Child("--daemonize=%(here)s/daemon.pid --sleep=forever") +
+      "\nstartsecs=0\nautorestart=false\n"));
+  if (Count(vigild_.Log(), "in its own cgroup") == 0) GTEST_SKIP() << "no writable cgroup v2";
+  ASSERT_TRUE(WaitUntil([&] { return FileExists(dir_ / "daemon.pid"); }, seconds(20)));
+  const pid_t first = std::stoi(ReadFile(dir_ / "daemon.pid"));
+  ASSERT_TRUE(vigild_.WaitForLog("exited: daemonizer (exit status 0; expected)")) << vigild_.Log();
+  ASSERT_TRUE(ProcessExists(first));
+  ::unlink((dir_ / "daemon.pid").c_str());
+
+  vigild_.Signal(SIGHUP);
+  EXPECT_TRUE(WaitUntil([&] { return !ProcessExists(first); }, seconds(20))) << vigild_.Log();
+  ASSERT_TRUE(WaitUntil([&] { return FileExists(dir_ / "daemon.pid"); }, seconds(20)))
+      << vigild_.Log();
+  const pid_t second = std::stoi(ReadFile(dir_ / "daemon.pid"));
+  ASSERT_TRUE(WaitUntil(
+      [&] { return Count(vigild_.Log(), "exited: daemonizer (exit status 0; expected)") == 2; },
+      seconds(20)))
+      << vigild_.Log();
+  ASSERT_TRUE(ProcessExists(second));
+
+  EXPECT_EQ(vigild_.Stop(), 0);
+  EXPECT_TRUE(WaitUntil([&] { return !ProcessExists(second); }, seconds(20)));
+  EXPECT_EQ(Count(vigild_.Log(), "killing 1 process(es) left in"), 2) << vigild_.Log();
+}
+
 TEST_F(LifecycleTest, OrphansAreReapedAsSubreaper) {
   vigild_.Start(
       Vigild::Config("[program:parent]\ncommand=" + Child("--daemonize=%(here)s/d.pid --exit=0") +
