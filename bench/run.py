@@ -831,7 +831,7 @@ def output_peer(peer, events, argv, timeout=600):
     deadline = time.monotonic() + 30
     while not peer.writer_ready():
         if time.monotonic() > deadline or peer.proc.poll() is not None:
-            raise RuntimeError(f"{peer.name}: not ready for the output test")
+            raise RuntimeError("not ready for the output test")
         time.sleep(0.05)
     # Everything of the supervisor side: the supervisor and, for s6/runit, the supervise
     # processes and the logger.
@@ -874,6 +874,8 @@ def machine_facts():
         "nofile": f"{soft}:{hard}",
         "supervisor": pkg("supervisor"), "s6": pkg("s6"), "runit": pkg("runit"),
         "python": platform.python_version(),
+        "vigil_commit": subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
+                                       capture_output=True, text=True).stdout.strip() or "?",
     }
 
 
@@ -1039,8 +1041,8 @@ def main():
                 try:
                     run_output(cls, workdir, args, events, argv, results["peers"])
                 except RuntimeError as e:
-                    results["peers"][cls.name]["output_error"] = str(e)
-                    log(str(e))
+                    results["peers"].setdefault(cls.name, {})["output_error"] = str(e)
+                    log(f"{cls.name}: {e}")
         if "fds" not in skip:
             for cls in available:
                 run_fds(cls, workdir, args, results["peers"])
@@ -1105,7 +1107,8 @@ def render_markdown(res):
     rows = []
 
     def row(label, path, scale=1.0, unit="", digits=1, target="", direct_col=False,
-            ratios=True):
+            ratios=True, met=None):
+        """met(vigild's value, direct's value) says whether DESIGN.md's target is met."""
         vals = {}
         for p in cols:
             v = get(p, *path)
@@ -1116,39 +1119,44 @@ def render_markdown(res):
         cells.append(fmt(d, unit, digits) if direct_col else "")
         rat = ", ".join(f"{ratio(vals.get('vigild'), vals[p])} {p}" for p in cols
                         if ratios and p != "vigild" and vals.get(p) not in (None, 0))
-        rows.append([label] + cells + [target, rat])
+        verdict = ""
+        if met and vals.get("vigild") is not None and (not direct_col or d is not None):
+            verdict = "met" if met(vals["vigild"], d) else "**missed**"
+        rows.append([label] + cells + [target, verdict, rat])
 
     row(f"memory, PSS with {n} programs (MiB)", ["pss_kib"], 1 / 1024, digits=2,
-        target="≤ 3.3")
+        target="≤ 3.3", met=lambda v, d: v <= 3.3)
     row("... of which anonymous (heap, stacks) (MiB)", ["pss_anon_kib"], 1 / 1024, digits=2)
     row("supervisor processes counted", ["processes"], digits=0, ratios=False)
     row(f"start {n} programs: all exec'd (s)", ["start", "execd_s"], digits=2)
     row(f"start {n} programs: API says all RUNNING (s)", ["start", "running_s"], digits=2,
-        target="< 2")
+        target="< 2", met=lambda v, d: v < 2)
     row(f"idle: context switches in {fmt(a['idle_seconds'])} s", ["idle_ctxsw"], digits=0,
-        target="0")
+        target="0", met=lambda v, d: v == 0)
     row(f"`status` of {n} programs, CLI (ms)", ["status_cli", "median_s"], 1000, digits=1,
-        target="< 20")
+        target="< 20", met=lambda v, d: v < 20)
     row(f"getAllProcessInfo over XML-RPC (ms)", ["status_rpc", "median_s"], 1000, digits=1)
     row("restart after SIGKILL, p50 (ms)", ["restart", "p50_ms"], digits=2, direct_col=True,
-        target="direct + 2")
+        target="direct + 2", met=lambda v, d: v <= d + 2)
     row("restart after SIGKILL, p99 (ms)", ["restart", "p99_ms"], digits=2, direct_col=True,
-        target="direct + 10")
+        target="direct + 10", met=lambda v, d: v <= d + 10)
     row(f"output {a['output_mib']} MiB: child wall time (s)", ["output", "wall_s"], digits=2,
-        direct_col=True, target="direct × 1.05")
+        direct_col=True, target="direct × 1.05", met=lambda v, d: v <= d * 1.05)
     row(f"output {a['output_mib']} MiB: supervisor-side CPU (s)", ["output", "cpu_s"], digits=2,
-        target=f"< {0.3 * a['output_mib'] / 1024:.2g}")
+        target=f"< {0.3 * a['output_mib'] / 1024:.2g}",
+        met=lambda v, d: v < 0.3 * a["output_mib"] / 1024)
     row(f"programs exec'd with soft NOFILE {a['fd_soft']}", ["fd_test", "execd"], digits=0,
-        target=str(n), ratios=False)
+        target=str(n), ratios=False, met=lambda v, d: v == n)
     row(f"... of which RUNNING (API)", ["fd_test", "running"], digits=0, ratios=False)
 
-    head = ["measure"] + cols + ["direct", "target (vigild)", "vigild ÷ peer"]
+    head = ["measure"] + cols + ["direct", "target (vigild)", "met?", "vigild ÷ peer"]
     out = [f"# vigil benchmark results\n",
            f"- date: {m['date']}",
            f"- machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory']}, kernel {m['kernel']}, "
            f"Debian {m['os']}, load average before the run {' '.join(m['loadavg_before'])}",
            f"- RLIMIT_NOFILE given to the run: {m['nofile']}",
-           f"- peers: supervisor {m['supervisor']}, s6 {m['s6']}, runit {m['runit']}; "
+           f"- vigild: release build of commit {m.get('vigil_commit', '?')}; peers: supervisor "
+           f"{m['supervisor']}, s6 {m['s6']}, runit {m['runit']}; "
            f"Python {m['python']}",
            f"- command: `bench/run.py --programs {n} --restarts {a['restarts']} "
            f"--output-mib {a['output_mib']}` (N={n}; programs `sleep infinity`, "
