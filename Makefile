@@ -2,11 +2,12 @@
 #   make demo   build, then run vigild on examples/ (stand-ins of Doris FE, BE and Broker)
 #   make test   build with ASan/UBSan, run every test suite, then the fuzzers
 # Both install missing Debian packages first (scripts/install-deps.sh).
+#   make bench  release build, then vigild against supervisord, s6 and runit (bench/README.md)
 
 FUZZ_SECONDS ?= 30
 JOBS ?= 2
 
-.PHONY: all deps build test unit-test fuzz demo release clean format
+.PHONY: all deps build test unit-test fuzz demo release bench clean format
 
 all: build
 
@@ -36,6 +37,12 @@ fuzz: deps
 
 demo: release
 	@scripts/demo.sh build/release
+
+# Not a test: measures and writes bench/results.md. BENCH_ARGS=--quick for a short try-out.
+BENCH_ARGS ?=
+bench: release
+	@scripts/install-deps.sh bench
+	python3 bench/run.py --markdown bench/results.md $(BENCH_ARGS)
 
 format:
 	@clang-format -i $$(git ls-files '*.cc' '*.h')

@@ -1,5 +1,6 @@
 #!/bin/sh
 # Installs the Debian 12 packages vigil needs to build, test and demo, if any are missing.
+# `install-deps.sh bench` also installs the peers bench/run.py measures vigild against.
 # Idempotent and quiet when everything is already present. Needs root (or sudo) to install.
 set -eu
 
@@ -11,6 +12,10 @@ PACKAGES="
   libmicrohttpd-dev libcurl4-openssl-dev libssl-dev libsystemd-dev
   python3 supervisor systemd procps passwd util-linux
 "
+BENCH_PACKAGES="s6 runit"
+if [ "${1:-}" = bench ]; then
+  PACKAGES="$PACKAGES $BENCH_PACKAGES"
+fi
 
 missing=""
 for pkg in $PACKAGES; do
@@ -34,8 +39,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q >/dev/null
-# policy-rc.d keeps the supervisor package from starting a system-wide supervisord: tests run
-# their own instances and must not meet one they did not start.
+# policy-rc.d keeps the supervisor and runit packages from starting a system-wide supervisord or
+# runsvdir: tests and benchmarks run their own instances and must not meet one they did not start.
 if [ ! -e /usr/sbin/policy-rc.d ]; then
   printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
   $SUDO chmod +x /usr/sbin/policy-rc.d
