@@ -128,12 +128,12 @@ Result<core::SpawnedChild> RealSpawner::Spawn(const config::ProgramSpec& spec) {
 
   Result<const os::Cgroup*> cgroup = CgroupFor(namespec);
   if (!cgroup) return cgroup.error();
-  UniqueFd procs;
+  UniqueFd cgroup_dir;
   if (*cgroup != nullptr) {
-    Result<UniqueFd> opened = (*cgroup)->OpenProcsForJoin();
+    Result<UniqueFd> opened = (*cgroup)->Open();
     if (!opened) return opened.error();
-    procs = std::move(*opened);
-    request.cgroup_procs_fd = procs.get();
+    cgroup_dir = std::move(*opened);
+    request.cgroup_fd = cgroup_dir.get();
   }
 
   Result<os::SpawnedProcess> process = os::SpawnProcess(request);

@@ -322,12 +322,12 @@ core::CommandSpawn RealSpawner::SpawnCommand(const config::ProgramSpec& spec,
 
   Result<const os::Cgroup*> cgroup = CgroupFor(namespec);
   if (!cgroup) return fail(219, cgroup.error().message);
-  UniqueFd procs;
+  UniqueFd cgroup_dir;
   if (*cgroup != nullptr) {
-    Result<UniqueFd> opened = (*cgroup)->OpenProcsForJoin();
+    Result<UniqueFd> opened = (*cgroup)->Open();
     if (!opened) return fail(219, opened.error().message);
-    procs = std::move(*opened);
-    spawn.cgroup_procs_fd = procs.get();
+    cgroup_dir = std::move(*opened);
+    spawn.cgroup_fd = cgroup_dir.get();
   }
 
   os::SpawnFailure details;

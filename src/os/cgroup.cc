@@ -71,9 +71,9 @@ Result<void> WriteString(const std::string& path, std::string_view value) {
 
 }  // namespace
 
-Result<UniqueFd> Cgroup::OpenProcsForJoin() const {
-  int fd = ::open((path_ + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return SysError("open " + path_ + "/cgroup.procs");
+Result<UniqueFd> Cgroup::Open() const {
+  int fd = ::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return SysError("open " + path_);
   return UniqueFd(fd);
 }
 

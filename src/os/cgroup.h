@@ -23,8 +23,8 @@ class Cgroup {
   explicit Cgroup(std::string path) : path_(std::move(path)) {}
 
   const std::string& path() const { return path_; }
-  // cgroup.procs opened for writing, for a child to join with write("0").
-  Result<UniqueFd> OpenProcsForJoin() const;
+  // The cgroup's directory, opened for SpawnRequest::cgroup_fd.
+  Result<UniqueFd> Open() const;
   Result<std::vector<pid_t>> Pids() const;
   // Whether any process is in the cgroup (cgroup.events "populated").
   bool Populated() const;

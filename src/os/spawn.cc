@@ -31,6 +31,23 @@ struct KernelSigaction {
 };
 constexpr int kLastSignal = 64;
 
+// clone3()'s argument (linux/sched.h's struct clone_args up to `cgroup`, Linux 5.7), spelled
+// out here because that header clashes with glibc's <sched.h>.
+struct CloneArgs {
+  uint64_t flags;
+  uint64_t pidfd;
+  uint64_t child_tid;
+  uint64_t parent_tid;
+  uint64_t exit_signal;
+  uint64_t stack;
+  uint64_t stack_size;
+  uint64_t tls;
+  uint64_t set_tid;
+  uint64_t set_tid_size;
+  uint64_t cgroup;
+};
+constexpr uint64_t kCloneIntoCgroup = 0x200000000ULL;
+
 struct ChildFailure {
   int step;
   int err;
@@ -77,12 +94,11 @@ int LiftAboveStdio(int fd) {
 }
 
 // In the child, after fork: only async-signal-safe calls from here on.
+// `join_fd`: the cgroup.procs to join first, when the child was not created in its cgroup.
 [[noreturn]] void RunChild(const SpawnRequest& r, char* const* argv, char* const* envp,
                            const gid_t* groups, size_t group_count, pid_t parent, int report_fd,
-                           const char* oom_text, size_t oom_text_length) {
-  if (r.cgroup_procs_fd >= 0 && ::write(r.cgroup_procs_fd, "0", 1) != 1) {
-    Fail(report_fd, SpawnStep::kCgroup);
-  }
+                           int join_fd, const char* oom_text, size_t oom_text_length) {
+  if (join_fd >= 0 && ::write(join_fd, "0", 1) != 1) Fail(report_fd, SpawnStep::kCgroup);
   if (::setsid() < 0) Fail(report_fd, SpawnStep::kSession);
   const int in = LiftAboveStdio(r.stdin_fd);
   const int out = LiftAboveStdio(r.stdout_fd);
@@ -140,6 +156,25 @@ int LiftAboveStdio(int fd) {
   ::close_range(static_cast<unsigned>(report_fd) + 1, ~0U, 0);
   ::execve(r.path.c_str(), argv, envp);
   Fail(report_fd, SpawnStep::kExec);
+}
+
+// fork(), or with a cgroup clone3() straight into it: moving a running process into a cgroup
+// takes the kernel's cgroup_threadgroup_rwsem for writing, which waits for an RCU grace period
+// (about 15 ms per restart on the test machine, bench/results.md). Where clone3 cannot (a kernel
+// before 5.7, a cgroup that refuses), `join_fd` gets the cgroup's cgroup.procs for the child to
+// join after a plain fork, which reports the real error if it fails too.
+pid_t ForkInto(int cgroup_fd, UniqueFd& join_fd) {
+  if (cgroup_fd < 0) return ::fork();
+  CloneArgs args{};
+  args.flags = kCloneIntoCgroup;
+  args.exit_signal = SIGCHLD;
+  args.cgroup = static_cast<uint64_t>(cgroup_fd);
+  const long pid = ::syscall(SYS_clone3, &args, sizeof args);
+  if (pid >= 0) return static_cast<pid_t>(pid);
+  const int fd = ::openat(cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  join_fd = UniqueFd(fd);
+  return ::fork();
 }
 
 }  // namespace
@@ -229,12 +264,19 @@ Result<SpawnedProcess> SpawnProcess(const SpawnRequest& request, SpawnFailure* d
   UniqueFd report_write(report[1]);
   const pid_t parent = ::getpid();
 
-  const pid_t pid = ::fork();
+  UniqueFd join;
+  const pid_t pid = ForkInto(request.cgroup_fd, join);
+  if (pid < 0 && request.cgroup_fd >= 0 && !join) {
+    const int err = errno;
+    if (details != nullptr) *details = SpawnFailure{SpawnStep::kCgroup, err, 0};
+    return Error::Spawn(err, DescribeSpawnFailure(SpawnStep::kCgroup, err, request));
+  }
   if (pid < 0) return SysError("fork");
   if (pid == 0) {
     RunChild(request, argv.data(), envp.data(), groups.data(), groups.size(), parent,
-             report_write.get(), oom_text.c_str(), oom_text.size());
+             report_write.get(), join.get(), oom_text.c_str(), oom_text.size());
   }
+  join.Reset();
   report_write.Reset();
   // Take the pidfd before anything can reap the child, so it names exactly this process.
   Result<PidFd> pidfd = PidFd::Open(pid);

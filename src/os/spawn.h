@@ -3,7 +3,8 @@
 // Starting a child process with fork and exec, exactly:
 // - everything the child needs (argv, envp, paths) is built before fork; after fork the child
 //   makes only async-signal-safe calls;
-// - the child joins its cgroup first (so nothing it starts can escape), then becomes a session
+// - the child is created in its cgroup (clone3 with CLONE_INTO_CGROUP; where the kernel cannot,
+//   it joins the cgroup first thing), so nothing it starts can escape; it becomes a session
 //   leader, takes its stdio, working directory, umask, limits and credentials (supplementary
 //   groups, then gid, then uid), arms its parent-death signal, resets signal dispositions and
 //   the signal mask, closes every other descriptor, and execs;
@@ -53,8 +54,8 @@ struct SpawnRequest {
   int stdin_fd = -1;
   int stdout_fd = -1;
   int stderr_fd = -1;
-  // An open cgroup.procs file of the cgroup the child must run in, or -1.
-  int cgroup_procs_fd = -1;
+  // The directory of the cgroup v2 the child must run in (Cgroup::Open()), or -1.
+  int cgroup_fd = -1;
   // Signal the child gets when vigild dies (PR_SET_PDEATHSIG), or 0.
   int parent_death_signal = 0;
 };

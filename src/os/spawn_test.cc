@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "os/cgroup.h"
 #include "os/pipe.h"
 #include "os/signal_fd.h"
 
@@ -149,6 +150,59 @@ TEST(SpawnTest, CredentialsWhenRoot) {
   SpawnRequest request = Shell("id -u; id -g; id -G");
   request.credentials = Credentials{65534, 65534, {65534, 4}};
   EXPECT_EQ(RunCaptured(request).output, "65534\n65534\n65534 4\n");
+}
+
+// The child starts in its cgroup (created there by clone3, or joining it first thing), so even
+// its first instruction runs inside.
+TEST(SpawnTest, ChildRunsInItsCgroup) {
+  std::string why;
+  const std::string instance = "spawn-test-" + std::to_string(::getpid());
+  std::optional<CgroupTree> tree = CgroupTree::Probe(instance, &why);
+  if (!tree) GTEST_SKIP() << "no writable cgroup v2: " << why;
+  Result<Cgroup> cgroup = tree->Create("child");
+  ASSERT_TRUE(cgroup) << cgroup.error().message;
+  Result<UniqueFd> directory = cgroup->Open();
+  ASSERT_TRUE(directory) << directory.error().message;
+  SpawnRequest request = Shell("grep '^0::' /proc/self/cgroup");
+  request.cgroup_fd = directory->get();
+  Outcome outcome = RunCaptured(request);
+  EXPECT_EQ(outcome.status, 0);
+  const std::string expected = "/" + instance + "/child\n";
+  EXPECT_TRUE(outcome.output.ends_with(expected)) << outcome.output;
+  EXPECT_TRUE(cgroup->Remove());
+  EXPECT_TRUE(Cgroup(tree->root()).Remove());
+}
+
+// Where clone3 cannot create the child in the cgroup (here: the directory is no cgroup at all),
+// the child joins through cgroup.procs after a plain fork, or the spawn fails naming the step.
+TEST(SpawnTest, WithoutClone3IntoTheCgroupTheChildJoinsItAfterFork) {
+  char pattern[] = "/tmp/vigil-spawn-XXXXXX";
+  ASSERT_NE(::mkdtemp(pattern), nullptr);
+  const std::string directory = pattern;
+  UniqueFd directory_fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  ASSERT_TRUE(directory_fd);
+
+  SpawnRequest missing = Shell("exit 0");
+  missing.cgroup_fd = directory_fd.get();
+  SpawnFailure failure;
+  Result<SpawnedProcess> refused = SpawnProcess(missing, &failure);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message, "couldn't join the program's cgroup: ENOENT");
+  EXPECT_EQ(failure.step, SpawnStep::kCgroup);
+
+  const std::string procs = directory + "/cgroup.procs";
+  UniqueFd(::open(procs.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+  SpawnRequest request = Shell("echo joined");
+  request.cgroup_fd = directory_fd.get();
+  Outcome outcome = RunCaptured(request);
+  EXPECT_EQ(outcome.output, "joined\n");
+  EXPECT_EQ(outcome.status, 0);
+  char written[8] = {};
+  UniqueFd procs_fd(::open(procs.c_str(), O_RDONLY | O_CLOEXEC));
+  EXPECT_EQ(::read(procs_fd.get(), written, sizeof written), 1);
+  EXPECT_STREQ(written, "0");
+  ::unlink(procs.c_str());
+  ::rmdir(directory.c_str());
 }
 
 }  // namespace
