@@ -9,7 +9,7 @@ PACKAGES="
   clang libclang-rt-14-dev
   libgtest-dev libgmock-dev
   libfmt-dev nlohmann-json3-dev libcli11-dev libexpat1-dev
-  libmicrohttpd-dev libcurl4-openssl-dev libssl-dev libsystemd-dev
+  libmicrohttpd-dev nettle-dev libcurl4-openssl-dev libsystemd-dev
   python3 supervisor systemd procps passwd util-linux
 "
 BENCH_PACKAGES="s6 runit"

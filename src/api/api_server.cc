@@ -1,7 +1,7 @@
 #include "api/api_server.h"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
+#include <nettle/sha1.h>
 
 #include "api/log_follower.h"
 #include "api/process_methods.h"
@@ -16,11 +16,13 @@ HttpResponse Text(int status, std::string body) {
 }
 
 std::string Sha1Hex(std::string_view text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha1(), nullptr) != 1) return "";
+  sha1_ctx context;
+  sha1_init(&context);
+  sha1_update(&context, text.size(), reinterpret_cast<const uint8_t*>(text.data()));
+  uint8_t digest[SHA1_DIGEST_SIZE];
+  sha1_digest(&context, sizeof digest, digest);
   std::string hex;
-  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
+  for (uint8_t byte : digest) hex += fmt::format("{:02x}", byte);
   return hex;
 }
 
