@@ -31,6 +31,8 @@ void EventHub::OnGroupAdded(const config::GroupSpec& group) {
 void EventHub::OnGroupRemoved(const std::string& name) {
   dispatcher_.Publish(core::ProcessGroupEvent(false, name));
   dispatcher_.RemovePool(name);
+  // The last pool that wanted ticks is gone: no more timer.
+  if (ticking_ && !SubscribedToTicks()) ticking_ = false;
 }
 
 void EventHub::OnProcessAdded(const config::ProgramSpec& spec) {
@@ -82,13 +84,16 @@ int64_t EventHub::WallSeconds() const {
   return std::chrono::floor<std::chrono::seconds>(clock_.WallNow().time_since_epoch()).count();
 }
 
+bool EventHub::SubscribedToTicks() const {
+  return dispatcher_.IsSubscribed(core::EventType::kTick5) ||
+         dispatcher_.IsSubscribed(core::EventType::kTick60) ||
+         dispatcher_.IsSubscribed(core::EventType::kTick3600);
+}
+
 void EventHub::StartTicksIfSubscribed() {
-  if (ticking_) return;
-  const bool subscribed = dispatcher_.IsSubscribed(core::EventType::kTick5) ||
-                          dispatcher_.IsSubscribed(core::EventType::kTick60) ||
-                          dispatcher_.IsSubscribed(core::EventType::kTick3600);
-  if (!subscribed) return;
+  if (ticking_ || !SubscribedToTicks()) return;
   ticking_ = true;
+  ticks_ = core::TickSchedule();
   static_cast<void>(ticks_.Advance(WallSeconds()));  // the first call only records the slices
 }
 

@@ -57,6 +57,7 @@ class EventHub : public core::EventListenerHost {
 
  private:
   int64_t WallSeconds() const;
+  bool SubscribedToTicks() const;
   void StartTicksIfSubscribed();
 
   const Clock& clock_;
@@ -66,7 +67,7 @@ class EventHub : public core::EventListenerHost {
   core::Supervisor* supervisor_ = nullptr;
   core::EventDispatcher dispatcher_;
   core::TickSchedule ticks_;
-  bool ticking_ = false;
+  bool ticking_ = false;  // a pool subscribes to a TICK event: the schedule runs
 };
 
 }  // namespace vigil::daemon

@@ -1,7 +1,8 @@
 // supervisord's event listener protocol with a real listener (tests/integration/
 // event_listener.py, written with supervisor.childutils): the startup sequence, a crash's state
 // events, redelivery of rejected events and of the event a dying listener held, buffer
-// overflow, REMOTE_COMMUNICATION over XML-RPC, PROCESS_LOG and TICK events.
+// overflow, REMOTE_COMMUNICATION over XML-RPC, PROCESS_LOG and TICK events, PROCESS_GROUP_REMOVED
+// and the warning for capture mode, which vigild does not implement.
 
 #include <gtest/gtest.h>
 
@@ -60,16 +61,24 @@ class EventsTest : public ::testing::Test {
         seconds(30));
   }
 
-  void SendRemoteComm(const std::string& type, const std::string& data) {
-    const CommandResult r =
-        RunCommand({"/usr/bin/python3", "-c",
-                    "import sys, xmlrpc.client\n"
-                    "from supervisor.xmlrpc import SupervisorTransport\n"
-                    "t = SupervisorTransport(None, None, 'unix://' + sys.argv[1])\n"
-                    "p = xmlrpc.client.ServerProxy('http://127.0.0.1', transport=t)\n"
-                    "assert p.supervisor.sendRemoteCommEvent(sys.argv[2], sys.argv[3]) is True\n",
-                    dir_ / "vigil.sock", type, data});
+  // Runs `code` with `p`, an XML-RPC proxy on vigild's socket, and sys.argv[2:] = `args`.
+  void Rpc(const std::string& code, const std::vector<std::string>& args = {}) {
+    std::vector<std::string> argv = {
+        "/usr/bin/python3", "-c",
+        "import sys, xmlrpc.client\n"
+        "from supervisor.xmlrpc import SupervisorTransport\n"
+        "t = SupervisorTransport(None, None, 'unix://' + sys.argv[1])\n"
+        "p = xmlrpc.client.ServerProxy('http://127.0.0.1', transport=t)\n" +
+            code,
+        dir_ / "vigil.sock"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const CommandResult r = RunCommand(argv);
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  }
+
+  void SendRemoteComm(const std::string& type, const std::string& data) {
+    Rpc("assert p.supervisor.sendRemoteCommEvent(sys.argv[2], sys.argv[3]) is True\n",
+        {type, data});
   }
 
   static std::function<bool(const Received&)> Remote(const std::string& data) {
@@ -235,6 +244,24 @@ TEST_F(EventsTest, ProcessLogAndTickEvents) {
     }
   }
   EXPECT_TRUE(saw_stdout);
+  EXPECT_EQ(vigild_.Stop(), 0) << vigild_.Log();
+}
+
+TEST_F(EventsTest, GroupRemovedEventAndCaptureModeWarning) {
+  Start("PROCESS_GROUP",
+        "[program:gone]\ncommand=/bin/sleep 1000\nstartsecs=0\nstdout_capture_maxbytes=1MB\n");
+  ASSERT_TRUE(WaitForEvents([](const Received& e) { return e.name == "PROCESS_GROUP_ADDED"; }, 2))
+      << vigild_.Log();
+  Rpc("p.supervisor.stopProcess('gone', True)\n"
+      "assert p.supervisor.removeProcessGroup('gone') is True\n");
+  ASSERT_TRUE(WaitForEvents([](const Received& e) {
+    return e.name == "PROCESS_GROUP_REMOVED" && e.payload == "groupname:gone\n";
+  })) << vigild_.Log();
+  EXPECT_EQ(Count(vigild_.Log(),
+                  "gone: stdout_capture_maxbytes is set, but vigild does not implement capture "
+                  "mode (PROCESS_COMMUNICATION events), ignoring"),
+            1)
+      << vigild_.Log();
   EXPECT_EQ(vigild_.Stop(), 0) << vigild_.Log();
 }
 
