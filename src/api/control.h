@@ -88,6 +88,8 @@ class Control {
   // Writes to a running process's stdin. FailedPrecondition when it does not run, NotFound
   // when its stdin is closed.
   virtual Result<void> SendStdin(const std::string& namespec, std::string_view data) = 0;
+  // supervisord's sendRemoteCommEvent: a REMOTE_COMMUNICATION event for the listener pools.
+  virtual void SendRemoteCommEvent(std::string_view type, std::string_view data) = 0;
 
   // Registers `observer` for changes of the log file at `path` until the returned handle is
   // destroyed. `observer` must outlive the handle.

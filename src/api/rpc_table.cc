@@ -207,9 +207,7 @@ void RpcMethods::AddSupervisorMethods() {
                   if (std::optional<RpcError> denied = c.DenyAnywhere(Verb::kAdmin, "events")) {
                     return *denied;
                   }
-                  // No event listener runs yet, so there is nobody to deliver it to.
-                  static_cast<void>(type);
-                  static_cast<void>(data);
+                  c.control.SendRemoteCommEvent(type, data);
                   return XmlRpcValue(true);
                 },
                 2, 2});

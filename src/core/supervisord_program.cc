@@ -37,6 +37,8 @@ void SupervisordProgram::ChangeState(ProgramState to, bool expected) {
   event.from = state_;
   event.to = to;
   event.expected = expected;
+  // supervisord renders the EXITED and STOPPED events before it forgets the pid.
+  if (event.pid == 0) event.pid = last_pid_;
   state_ = to;
   host_.Publish(std::move(event));
 }
@@ -61,6 +63,7 @@ void SupervisordProgram::Start() {
     if (spawned) {
       child_ = spawned->id;
       pid_ = spawned->pid;
+      last_pid_ = pid_;
       host_.Publish(MakeEvent(ProgramEvent::Kind::kSpawned));
       if (policy_->StartGrace() <= Duration::zero()) {
         BecomeRunning();

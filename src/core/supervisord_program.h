@@ -90,6 +90,7 @@ class SupervisordProgram final : public Program {
   ProgramState state_ = ProgramState::kStopped;
   std::optional<ChildId> child_;
   pid_t pid_ = 0;
+  pid_t last_pid_ = 0;      // of the last child, for the state events after it exited
   bool killing_ = false;    // a stop is in progress: the next exit means STOPPED
   bool draining_ = false;   // the stopped main child is gone; its leftovers are not
   ExitStatus stop_status_;  // how the main child of a stop ended

@@ -171,6 +171,31 @@ TEST_F(ProgramTest, UnexpectedExitRecordsBadExitCode) {
   EXPECT_EQ(events_.Transitions("p").back(), "EXITED");
 }
 
+// supervisord renders PROCESS_STATE_EXITED and _STOPPED before it forgets the pid: listeners
+// see the pid that ran (supervisord.md §5.2).
+TEST_F(ProgramTest, ExitedAndStoppedStateEventsCarryThePidThatRan) {
+  Load("[program:p]\ncommand=/bin/p\nautorestart=false\n");
+  supervisor_.StartAutostart();
+  RunFor(2);
+  const pid_t first = spawner_.Last().pid;
+  supervisor_.OnChildExited(spawner_.Last().id, ExitStatus::Exited(3));
+  ASSERT_TRUE(supervisor_.Start("p"));
+  RunFor(2);
+  const pid_t second = spawner_.Last().pid;
+  ASSERT_NE(first, second);
+  ASSERT_TRUE(supervisor_.Stop("p"));
+  supervisor_.OnChildExited(spawner_.Last().id, ExitStatus::Killed(SIGTERM));
+  std::vector<std::pair<std::string, pid_t>> seen;
+  for (const ProgramEvent& e : events_.events()) {
+    if (e.kind == Kind::kStateChanged &&
+        (e.to == ProgramState::kExited || e.to == ProgramState::kStopped)) {
+      seen.emplace_back(std::string(StateName(e.to)), e.pid);
+    }
+  }
+  EXPECT_EQ(seen,
+            (std::vector<std::pair<std::string, pid_t>>{{"EXITED", first}, {"STOPPED", second}}));
+}
+
 // supervisord issue #1285: with startsecs=0 every exit counts as after RUNNING, so the program
 // restarts forever without backoff or FATAL. vigil keeps that behaviour for supervisord files.
 TEST_F(ProgramTest, StartsecsZeroRestartsForeverLikeSupervisord) {

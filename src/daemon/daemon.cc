@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <thread>
 
 #include "base/exit_codes.h"
 #include "config/loader.h"
@@ -22,17 +21,6 @@ std::string SignalLabel(int signo) { return config::SignalName(signo); }
 
 bool IsLoopbackHost(const std::string& host) {
   return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
-}
-
-// The cgroup directory name for this configuration: stable across restarts of vigild with the
-// same file (so leftovers of a killed vigild are found), distinct between configurations.
-std::string CgroupInstance(const config::SupervisordConfig& config) {
-  std::string identifier = config.supervisord.identifier;
-  for (char& c : identifier) {
-    if (c == '/' || c == '\n') c = '_';
-  }
-  const size_t hash = std::hash<std::string>{}(config.path);
-  return fmt::format("{}-{:08x}", identifier, hash & 0xffffffffU);
 }
 
 // A live process whose command is vigild, named by an existing pid file.
@@ -64,6 +52,7 @@ Daemon::~Daemon() {
   api_.reset();
   supervisor_.reset();
   outputs_.clear();
+  events_.reset();
   spawner_.reset();
   signal_watch_.reset();
 }
@@ -90,35 +79,7 @@ void Daemon::CleanAutoLogs() {
   ::closedir(dir);
 }
 
-Result<void> Daemon::SetUpTracking() {
-  std::string why;
-  cgroups_ = os::CgroupTree::Probe(CgroupInstance(config_), &why);
-  if (!cgroups_) {
-    log_->Info(
-        fmt::format("tracking programs by process group ({}); a process that leaves "
-                    "its session cannot be followed",
-                    why));
-    return Ok();
-  }
-  log_->Info(fmt::format("tracking every program in its own cgroup under {}", cgroups_->root()));
-  // An earlier vigild for this configuration may have been killed: its programs' processes
-  // must not run on unsupervised, nor clash with the ones started now.
-  for (const os::Cgroup& leftover : cgroups_->Children()) {
-    if (leftover.Populated()) {
-      Result<std::vector<pid_t>> pids = leftover.Pids();
-      log_->Warn(fmt::format("killing {} process(es) left in {} by an earlier vigild",
-                             pids ? pids->size() : 0, leftover.path()));
-      static_cast<void>(leftover.KillAll());  // failures show up as a cgroup that stays busy
-      for (int i = 0; i < 200 && leftover.Populated(); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-    }
-    static_cast<void>(leftover.Remove());  // a busy cgroup is reused as it is
-  }
-  return Ok();
-}
-
-Result<void> Daemon::CreateOutput(const config::ProgramSpec& process) {
+Result<void> Daemon::CreateOutput(const config::ProgramSpec& process, bool listener) {
   OutputSettings settings{config_.supervisord.childlogdir, config_.supervisord.identifier,
                           config_.supervisord.strip_ansi,
                           [this](const std::string& path) { NotifyLog(path); }};
@@ -135,27 +96,37 @@ Result<void> Daemon::CreateOutput(const config::ProgramSpec& process) {
         process.stdout_log.target == config::LogTarget::kAuto ? (*output)->stdout_path() : "",
         process.stderr_log.target == config::LogTarget::kAuto ? (*output)->stderr_path() : ""};
   }
+  if (listener || process.stdout_log.events_enabled || process.stderr_log.events_enabled) {
+    (*output)->SetTap([this, process](bool is_stderr, pid_t pid, std::string_view data) {
+      events_->OnOutput(process, is_stderr, pid, data);
+    });
+  }
   outputs_[namespec] = std::move(*output);
   return Ok();
 }
 
 Result<void> Daemon::AddGroupFromSpec(const config::GroupSpec& group) {
-  // Said each time such a group is added, so that no operator mistakes either for working.
-  if (group.kind == config::GroupSpec::Kind::kEventListenerPool) {
-    log_->Warn(
-        fmt::format("{}:{}: [eventlistener:{}] runs as a plain program: vigild does not implement "
-                    "supervisord's event listener protocol yet, so it will receive no events",
-                    group.where.file, group.where.line, group.name));
-  } else if (group.kind == config::GroupSpec::Kind::kFcgiGroup) {
+  // Said each time such a group is added, so that no operator mistakes it for working.
+  if (group.kind == config::GroupSpec::Kind::kFcgiGroup) {
     log_->Warn(fmt::format(
         "{}:{}: [fcgi-program:{}] runs as a plain program: vigild does not create its socket "
         "yet, so its processes get no listening socket on stdin",
         group.where.file, group.where.line, group.name));
   }
+  const bool listeners = group.kind == config::GroupSpec::Kind::kEventListenerPool;
   for (const config::ProgramSpec& process : group.processes) {
-    if (Result<void> created = CreateOutput(process); !created) return created;
+    for (const config::LogSpec* log : {&process.stdout_log, &process.stderr_log}) {
+      if (log->capture_maxbytes == 0) continue;
+      log_->Warn(
+          fmt::format("{}: {}_capture_maxbytes is set, but vigild does not implement capture mode "
+                      "(PROCESS_COMMUNICATION events), ignoring",
+                      config::Namespec(process), log == &process.stdout_log ? "stdout" : "stderr"));
+    }
+    if (Result<void> created = CreateOutput(process, listeners); !created) return created;
   }
-  return supervisor_->AddGroup(group);
+  if (Result<void> added = supervisor_->AddGroup(group); !added) return added;
+  events_->OnGroupAdded(group);
+  return Ok();
 }
 
 Result<void> Daemon::LoadPrograms() {
@@ -307,6 +278,7 @@ Result<void> Daemon::Start() {
                                  settings.notify_socket, notify.error().message));
   }
   notify_ = std::move(*notify);
+  events_ = std::make_unique<EventHub>(clock_, *log_, *spawner_, s.identifier, s.strip_ansi);
   spawner_->SetPidFileHandler(
       [this](const std::string& service) { supervisor_->OnPidFileChanged(service); });
   spawner_->SetExitHandler([this](core::ChildId id, const core::ExitStatus& status) {
@@ -316,6 +288,7 @@ Result<void> Daemon::Start() {
   });
   supervisor_ = std::make_unique<core::Supervisor>(clock_, *spawner_, *this);
   notify_->SetSupervisor(supervisor_.get());
+  events_->SetSupervisor(supervisor_.get());
   if (Result<void> loaded = LoadPrograms(); !loaded) return loaded;
   log_->SetObserver([this] { NotifyLog(log_->path()); });
   if (Result<void> servers = StartServers(); !servers) return servers;
@@ -340,18 +313,23 @@ Result<void> Daemon::Start() {
     if (drain_deadline_ && (!next || *drain_deadline_ < *next)) next = drain_deadline_;
     std::optional<MonotonicTime> api = api_->NextDeadline();
     if (api && (!next || *api < *next)) next = api;
+    std::optional<MonotonicTime> tick = events_->NextDeadline();
+    if (tick && (!next || *tick < *next)) next = tick;
     return next;
   });
   loop_->SetDeadlineHandler([this] {
     supervisor_->OnDeadline();
     http_->OnDeadline();
+    events_->OnDeadline();
   });
+  events_->OnSupervisorState(true);
   supervisor_->StartAutostart();
   return Ok();
 }
 
 void Daemon::OnProgramEvent(const core::ProgramEvent& event) {
   LogProgramEvent(*log_, event);
+  events_->OnProgramEvent(event);
   if (event.kind == core::ProgramEvent::Kind::kServiceLog) RememberUnitMessage(event);
 }
 
@@ -390,6 +368,7 @@ void Daemon::OnSignal(int signo) {
 
 void Daemon::BeginShutdown(std::string_view why) {
   log_->Warn(std::string(why));
+  if (mood_ == Mood::kRunning) events_->OnSupervisorState(false);
   mood_ = Mood::kShuttingDown;
   pending_config_.reset();
   supervisor_->BeginShutdown();
@@ -405,6 +384,7 @@ void Daemon::RequestReload() {
     return;
   }
   pending_config_ = std::move(*loaded);
+  if (mood_ == Mood::kRunning) events_->OnSupervisorState(false);
   mood_ = Mood::kReloading;
   supervisor_->BeginShutdown();
 }
@@ -414,6 +394,8 @@ Result<void> Daemon::FinishReload() {
   pending_config_.reset();
   supervisor_ = std::make_unique<core::Supervisor>(clock_, *spawner_, *this);
   notify_->SetSupervisor(supervisor_.get());
+  events_->Reset();
+  events_->SetSupervisor(supervisor_.get());
   outputs_.clear();
   access_->SetRules(config_.access);
   for (const std::string& info : config_.infos) log_->Info(info);
@@ -424,16 +406,9 @@ Result<void> Daemon::FinishReload() {
   if (Result<void> loaded = LoadPrograms(); !loaded) return loaded;
   mood_ = Mood::kRunning;
   log_->Info("configuration reloaded");
+  events_->OnSupervisorState(true);
   supervisor_->StartAutostart();
   return Ok();
-}
-
-void Daemon::KillLeftovers() {
-  for (const RealSpawner::Leftovers& leftover : spawner_->KillLeftovers()) {
-    if (!log_) continue;
-    log_->Warn(fmt::format("killing {} process(es) left in {} after its program stopped",
-                           leftover.processes, leftover.cgroup));
-  }
 }
 
 void Daemon::Cleanup() {

@@ -28,6 +28,7 @@
 #include "config/unit_loader.h"
 #include "core/events.h"
 #include "core/supervisor.h"
+#include "daemon/event_hub.h"
 #include "daemon/notify_receiver.h"
 #include "daemon/options.h"
 #include "daemon/program_output.h"
@@ -79,6 +80,7 @@ class Daemon : public core::EventSink, public api::Control {
   std::string StderrLogPath(const std::string& namespec) const override;
   Result<void> ClearProcessLogs(const std::string& namespec) override;
   Result<void> SendStdin(const std::string& namespec, std::string_view data) override;
+  void SendRemoteCommEvent(std::string_view type, std::string_view data) override;
   std::unique_ptr<api::Subscription> ObserveLog(const std::string& path,
                                                 api::LogObserver& observer) override;
   // systemd units (daemon_units.cc).
@@ -99,7 +101,8 @@ class Daemon : public core::EventSink, public api::Control {
   Result<void> AddGroupFromSpec(const config::GroupSpec& group);
   // Kills and logs what stopped programs left in their cgroups (RealSpawner::KillLeftovers).
   void KillLeftovers();
-  Result<void> CreateOutput(const config::ProgramSpec& process);
+  // `listener`: a process of an event listener pool, whose stdout is the protocol channel.
+  Result<void> CreateOutput(const config::ProgramSpec& process, bool listener);
   Result<void> StartServers();
   void NotifyLog(const std::string& path);
   Result<config::SupervisordConfig> ReadConfiguration() const;
@@ -134,6 +137,7 @@ class Daemon : public core::EventSink, public api::Control {
   std::optional<os::CgroupTree> cgroups_;
   std::unique_ptr<RealSpawner> spawner_;
   std::unique_ptr<NotifyReceiver> notify_;
+  std::unique_ptr<EventHub> events_;  // event listener pools; refers to spawner_
   std::unique_ptr<core::Supervisor> supervisor_;
   std::map<std::string, std::unique_ptr<ProgramOutput>> outputs_;  // by namespec
   std::unique_ptr<api::AccessControl> access_;

@@ -95,12 +95,14 @@ Result<void> Daemon::RemoveGroup(std::string_view name) {
   std::erase_if(config_.groups, [&](const config::GroupSpec& g) { return g.name == name; });
   spawner_->RemoveCgroups(namespecs);
   log_->Info(fmt::format("removed process group {}", name));
+  events_->OnGroupRemoved(std::string(name));
   return Ok();
 }
 
 Result<void> Daemon::RemoveProcess(const std::string& namespec) {
   if (Result<void> removed = supervisor_->RemoveProcess(namespec); !removed) return removed;
   outputs_.erase(namespec);
+  events_->OnProcessRemoved(namespec);
   spawner_->RemoveCgroups({namespec});
   for (config::GroupSpec& group : config_.groups) {
     std::erase_if(group.processes,
@@ -111,14 +113,17 @@ Result<void> Daemon::RemoveProcess(const std::string& namespec) {
 }
 
 Result<void> Daemon::AddProcess(const config::ProgramSpec& spec) {
-  if (supervisor_->FindGroup(spec.group) == nullptr) return Error::NotFound(spec.group);
-  if (Result<void> created = CreateOutput(spec); !created) return created;
+  const core::Group* group = supervisor_->FindGroup(spec.group);
+  if (group == nullptr) return Error::NotFound(spec.group);
+  const bool listener = group->kind == config::GroupSpec::Kind::kEventListenerPool;
+  if (Result<void> created = CreateOutput(spec, listener); !created) return created;
   if (Result<void> added = supervisor_->AddProcess(spec); !added) {
     outputs_.erase(config::Namespec(spec));
     return added;
   }
-  for (config::GroupSpec& group : config_.groups) {
-    if (group.name == spec.group) group.processes.push_back(spec);
+  events_->OnProcessAdded(spec);
+  for (config::GroupSpec& configured : config_.groups) {
+    if (configured.name == spec.group) configured.processes.push_back(spec);
   }
   log_->Info(fmt::format("added process {}", config::Namespec(spec)));
   supervisor_->StartAutostart();
@@ -162,6 +167,10 @@ Result<void> Daemon::SendStdin(const std::string& namespec, std::string_view dat
     return Error::FailedPrecondition(namespec + " is not running");
   }
   return spawner_->WriteStdin(*program->main_child(), data);
+}
+
+void Daemon::SendRemoteCommEvent(std::string_view type, std::string_view data) {
+  events_->OnRemoteCommunication(type, data);
 }
 
 std::unique_ptr<api::Subscription> Daemon::ObserveLog(const std::string& path,

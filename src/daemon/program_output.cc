@@ -138,24 +138,28 @@ void ProgramOutput::Record(Stream& stream, std::string_view data) {
   }
 }
 
-Result<void> ProgramOutput::AttachPipe(UniqueFd fd, Stream& stream) {
+Result<void> ProgramOutput::AttachPipe(UniqueFd fd, Stream& stream, pid_t pid) {
   // A reader whose pipe has closed stays in readers_ until the next Attach() prunes it.
   Result<std::unique_ptr<logs::OutputReader>> reader = logs::OutputReader::Create(
-      loop_, std::move(fd), [this, &stream](std::string_view data) { Record(stream, data); },
+      loop_, std::move(fd),
+      [this, &stream, pid](std::string_view data) {
+        Record(stream, data);
+        if (tap_) tap_(&stream == &stderr_, pid, data);
+      },
       nullptr);
   if (!reader) return reader.error();
   readers_.push_back(std::move(*reader));
   return Ok();
 }
 
-Result<void> ProgramOutput::Attach(UniqueFd stdout_read, UniqueFd stderr_read) {
+Result<void> ProgramOutput::Attach(UniqueFd stdout_read, UniqueFd stderr_read, pid_t pid) {
   // Readers whose pipes have closed are dropped here rather than from their own callback.
   std::erase_if(readers_, [](const auto& reader) { return reader->closed(); });
   if (stdout_read) {
-    if (Result<void> r = AttachPipe(std::move(stdout_read), stdout_); !r) return r;
+    if (Result<void> r = AttachPipe(std::move(stdout_read), stdout_, pid); !r) return r;
   }
   if (stderr_read) {
-    if (Result<void> r = AttachPipe(std::move(stderr_read), stderr_); !r) return r;
+    if (Result<void> r = AttachPipe(std::move(stderr_read), stderr_, pid); !r) return r;
   }
   return Ok();
 }

@@ -5,6 +5,8 @@
 // Each spawned child's pipes are attached to it; a pipe stays attached until its last writer
 // is gone, even after the child itself has exited.
 
+#include <sys/types.h>
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -49,8 +51,13 @@ class ProgramOutput {
                                                        logs::MainLog& main_log);
   ~ProgramOutput();
 
+  // Also called with everything read from the pipes (before strip_ansi): event listeners'
+  // protocol and PROCESS_LOG events. `pid` is the child that was attached with the pipe.
+  using Tap = std::function<void(bool is_stderr, pid_t pid, std::string_view data)>;
+  void SetTap(Tap tap) { tap_ = std::move(tap); }
+
   // Starts draining a new child's stdout and (if not redirected) stderr pipes.
-  Result<void> Attach(UniqueFd stdout_read, UniqueFd stderr_read);
+  Result<void> Attach(UniqueFd stdout_read, UniqueFd stderr_read, pid_t pid = 0);
   // Reads everything waiting in every attached pipe into the logs.
   void Drain();
   // Writes a line of vigild's own to the program's stderr log (or stdout when redirected),
@@ -79,7 +86,7 @@ class ProgramOutput {
   Result<void> OpenStream(Stream& stream, const config::LogSpec& log,
                           config::OutputFileMode direct_mode);
   void Record(Stream& stream, std::string_view data);
-  Result<void> AttachPipe(UniqueFd fd, Stream& stream);
+  Result<void> AttachPipe(UniqueFd fd, Stream& stream, pid_t pid);
 
   std::string name_;
   OutputSettings settings_;
@@ -89,6 +96,7 @@ class ProgramOutput {
   Stream stderr_;
   bool redirect_stderr_ = false;
   std::vector<std::unique_ptr<logs::OutputReader>> readers_;
+  Tap tap_;
 };
 
 }  // namespace vigil::daemon

@@ -145,12 +145,13 @@ Result<core::SpawnedChild> RealSpawner::Spawn(const config::ProgramSpec& spec) {
     }
     return process.error();
   }
+  const pid_t pid = process->pidfd.pid();
   Result<core::SpawnedChild> tracked =
       Track(namespec, std::move(process->pidfd), std::move(in->write), output, false);
   if (!tracked) return tracked.error();
   if (output) {
     Result<void> attached =
-        output->Attach(std::move(out->read), err ? std::move(err->read) : UniqueFd());
+        output->Attach(std::move(out->read), err ? std::move(err->read) : UniqueFd(), pid);
     if (!attached) {
       main_log_.Error(
           fmt::format("{}: cannot capture output: {}", namespec, attached.error().message));

@@ -69,19 +69,11 @@ TEST_F(LifecycleTest, ExecAndChdirFailuresAreSpawnErrors) {
 }
 
 // What vigild does not implement yet is said, not silently skipped.
-TEST_F(LifecycleTest, EventListenersAndFcgiProgramsRunWithAWarning) {
-  vigild_.Start(
-      Vigild::Config("[eventlistener:listener]\ncommand=/bin/cat\nevents=PROCESS_STATE\n"
-                     "[fcgi-program:fcgi]\ncommand=/bin/cat\nsocket=unix://" +
-                     (dir_ / "fcgi.sock") + "\n"));
-  ASSERT_TRUE(vigild_.WaitForLog("success: listener entered RUNNING state")) << vigild_.Log();
+TEST_F(LifecycleTest, FcgiProgramsRunWithAWarning) {
+  vigild_.Start(Vigild::Config("[fcgi-program:fcgi]\ncommand=/bin/cat\nsocket=unix://" +
+                               (dir_ / "fcgi.sock") + "\n"));
   ASSERT_TRUE(vigild_.WaitForLog("success: fcgi entered RUNNING state")) << vigild_.Log();
   const std::string log = vigild_.Log();
-  EXPECT_EQ(Count(log,
-                  "[eventlistener:listener] runs as a plain program: vigild does not "
-                  "implement supervisord's event listener protocol yet"),
-            1)
-      << log;
   EXPECT_EQ(Count(log,
                   "[fcgi-program:fcgi] runs as a plain program: vigild does not create its "
                   "socket yet"),
