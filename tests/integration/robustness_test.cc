@@ -41,7 +41,11 @@ TEST(RobustnessTest, ThousandCrashRestartCyclesLeakNothing) {
   ASSERT_TRUE(WaitUntil([&] { return SleepingChild(vigild.pid()).has_value(); }, seconds(30)));
 
   for (pid_t child : ChildrenOf(vigild.pid())) EXPECT_FALSE(IsZombie(child)) << child;
-  EXPECT_EQ(CountFds(vigild.pid()), fds_at_rest);
+  // A leak would show as a thousand descriptors. Requests in flight (a connection and its
+  // relay) come and go, so the count may take a moment to settle, and may have been a few
+  // higher at rest.
+  EXPECT_TRUE(WaitUntil([&] { return CountFds(vigild.pid()) <= fds_at_rest; }, seconds(10)))
+      << CountFds(vigild.pid()) << " descriptors now, " << fds_at_rest << " at rest";
   EXPECT_GE(Count(vigild.Log(), "spawned: 'flaky'"), 1001);
   EXPECT_EQ(vigild.Stop(), 0);
 }
