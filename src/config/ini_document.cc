@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "base/strings.h"
 #include "config/py_text.h"
@@ -131,19 +132,12 @@ Result<void> IniDocument::Read(std::string_view text, std::string_view filename)
   }
 
   // Values being built in this read, as configparser keeps them: a list of lines per key, joined
-  // when the file ends. Keyed by section name ("" never names a section, so DEFAULT uses it).
-  struct Pending {
-    std::string section;
-    std::string key;
-    std::vector<std::string> lines;
-  };
-  std::vector<Pending> pending;
-  auto pending_for = [&](std::string_view section, std::string_view key) -> Pending& {
-    for (Pending& p : pending) {
-      if (p.section == section && p.key == key) return p;
-    }
-    pending.push_back(Pending{std::string(section), std::string(key), {}});
-    return pending.back();
+  // when the file ends. Keyed by (section name, key); a map, because a file of a thousand
+  // programs has thousands of keys.
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>, std::less<>> pending;
+  auto pending_for = [&](const std::string& section,
+                         const std::string& key) -> std::vector<std::string>& {
+    return pending[std::make_pair(section, key)];
   };
 
   std::optional<std::string> current_section;  // name; kDefaultSection for [DEFAULT]
@@ -163,13 +157,13 @@ Result<void> IniDocument::Read(std::string_view text, std::string_view filename)
     if (value.empty()) {
       // A blank line inside a value is kept; a comment-only line is not.
       if (comment_start == std::string_view::npos && current_section && current_key) {
-        pending_for(*current_section, *current_key).lines.emplace_back();
+        pending_for(*current_section, *current_key).emplace_back();
       }
       continue;
     }
     const size_t indent = IndentInCodePoints(line);
     if (current_section && current_key && indent > indent_level) {
-      pending_for(*current_section, *current_key).lines.emplace_back(value);
+      pending_for(*current_section, *current_key).emplace_back(value);
       continue;
     }
     indent_level = indent;
@@ -196,16 +190,15 @@ Result<void> IniDocument::Read(std::string_view text, std::string_view filename)
     std::string key = PyLower(option->key);
     IniSection* section = OpenSection(*current_section, SourceLocation{file, line_number});
     Set(*section, IniEntry{key, std::string(option->value), SourceLocation{file, line_number}});
-    Pending& p = pending_for(*current_section, key);
-    p.lines.assign(1, std::string(option->value));
+    pending_for(*current_section, key).assign(1, std::string(option->value));
     current_key = std::move(key);
   }
   if (!errors.empty()) return Error::InvalidArgument(Join(errors, "\n"));
 
-  for (Pending& p : pending) {
-    IniSection* section = OpenSection(p.section, {});
+  for (const auto& [where, lines] : pending) {
+    IniSection* section = OpenSection(where.first, {});
     for (IniEntry& entry : section->entries) {
-      if (entry.key == p.key) entry.value = std::string(PyRstrip(Join(p.lines, "\n")));
+      if (entry.key == where.second) entry.value = std::string(PyRstrip(Join(lines, "\n")));
     }
   }
   return Ok();
