@@ -40,6 +40,9 @@ std::string HttpDate(int64_t epoch_seconds) {
 
 namespace {
 
+// How long libmicrohttpd may keep an idle connection whose unix-socket client has gone.
+constexpr unsigned kGoneClientTimeoutSeconds = 2;
+
 // What libmicrohttpd keeps for one request between its calls into us.
 struct RequestState {
   HttpRequest request;
@@ -192,9 +195,9 @@ struct HttpCallbacks {
   static void OnConnection(void* cls, MHD_Connection* connection, void** socket_context,
                            enum MHD_ConnectionNotificationCode code) {
     auto* server = static_cast<HttpServer*>(cls);
+    const MHD_ConnectionInfo* info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-      const MHD_ConnectionInfo* info =
-          MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
       auto peer = std::make_unique<Peer>();
       if (info != nullptr) {
         auto it = server->accepted_.find(info->connect_fd);
@@ -202,9 +205,11 @@ struct HttpCallbacks {
           *peer = it->second;
           server->accepted_.erase(it);
         }
+        server->SetRelayedConnection(info->connect_fd, connection);
       }
       *socket_context = peer.release();
     } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+      if (info != nullptr) server->SetRelayedConnection(info->connect_fd, nullptr);
       delete static_cast<Peer*>(*socket_context);
       *socket_context = nullptr;
     }
@@ -231,6 +236,9 @@ void HttpExchange::ReplyStreaming(int status,
   streaming_ = true;
   stream_status_ = status;
   stream_headers_ = std::move(headers);
+  // A client that left while the request was on its way (sent whole, then closed) was told
+  // about before this stream existed; a tail would otherwise follow its log for no one, forever.
+  if (server_.ClientGone(connection_fd_)) stream_ended_ = true;
   Wake();
 }
 
@@ -312,7 +320,16 @@ int HttpServer::Relay(int client_fd) {
   ConnectionRelay::Callbacks callbacks;
   callbacks.on_client_gone = [this, id] {
     auto it = relays_.find(id);
-    if (it != relays_.end()) EndStreamsOn(it->second.server_fd);
+    if (it == relays_.end()) return;
+    it->second.client_gone = true;
+    EndStreamsOn(it->second.server_fd);
+    // libmicrohttpd does not always see the end of a request cut short (a client that sent half
+    // a request and left): without this it would wait out the idle timeout (minutes) on it. A
+    // request that arrived whole is being answered, and a parked one is not timed out.
+    if (it->second.connection != nullptr) {
+      MHD_set_connection_option(it->second.connection, MHD_CONNECTION_OPTION_TIMEOUT,
+                                kGoneClientTimeoutSeconds);
+    }
   };
   callbacks.on_finished = [this, id] { relays_.erase(id); };
   Result<std::unique_ptr<ConnectionRelay>> relay =
@@ -320,6 +337,19 @@ int HttpServer::Relay(int client_fd) {
   if (!relay) return -1;  // the client's socket is closed with it
   relays_[id] = RelayedConnection{std::move(*relay), server_end.get()};
   return server_end.Release();
+}
+
+void HttpServer::SetRelayedConnection(int connection_fd, MHD_Connection* connection) {
+  for (auto& [id, relayed] : relays_) {
+    if (relayed.server_fd == connection_fd) relayed.connection = connection;
+  }
+}
+
+bool HttpServer::ClientGone(int connection_fd) const {
+  for (const auto& [id, relayed] : relays_) {
+    if (relayed.server_fd == connection_fd) return relayed.client_gone;
+  }
+  return false;
 }
 
 void HttpServer::EndStreamsOn(int connection_fd) {

@@ -153,6 +153,11 @@ class HttpServer {
   int Relay(int client_fd);
   // Ends the streamed replies (log tails) on `connection_fd`, whose client has gone.
   void EndStreamsOn(int connection_fd);
+  // Whether the unix-socket client behind `connection_fd` has gone (a reply that starts
+  // streaming after that must end at once: nothing else would end it).
+  bool ClientGone(int connection_fd) const;
+  // Remembers libmicrohttpd's connection on a relayed socket (nullptr once it has closed).
+  void SetRelayedConnection(int connection_fd, MHD_Connection* connection);
   void Run();
 
   // libmicrohttpd's callbacks (defined in the .cc, where its header is included).
@@ -168,7 +173,9 @@ class HttpServer {
   std::set<HttpExchange*> live_;  // exchanges whose request is in flight
   struct RelayedConnection {
     std::unique_ptr<ConnectionRelay> relay;
-    int server_fd = -1;  // the socketpair end libmicrohttpd serves
+    int server_fd = -1;                    // the socketpair end libmicrohttpd serves
+    MHD_Connection* connection = nullptr;  // libmicrohttpd's connection on server_fd, while open
+    bool client_gone = false;
   };
   std::map<uint64_t, RelayedConnection> relays_;  // unix-socket connections, by id
   uint64_t next_relay_ = 0;
