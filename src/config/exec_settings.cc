@@ -158,44 +158,44 @@ Result<void> UMask(ServiceDraft& draft, const SettingContext& context, std::stri
   return Ok();
 }
 
-Result<void> Nice(ServiceDraft& draft, const SettingContext& context, std::string_view value) {
+// An integer setting within [low, high], as systemd reads Nice= and OOMScoreAdjust=: empty
+// resets it; out of range or unparsable is warned about and ignored. `what` and `what_parsed`
+// name it as systemd's two messages do.
+struct BoundedIntegerNames {
+  std::string_view what;         // "<what> out of range, ignoring: <value>"
+  std::string_view what_parsed;  // "Failed to parse <what_parsed> '<value>', ignoring: <why>"
+};
+
+void BoundedInteger(std::optional<int>& setting, const SettingContext& context,
+                    std::string_view value, int64_t low, int64_t high,
+                    const BoundedIntegerNames& names) {
   if (value.empty()) {
-    draft.spec.nice.reset();
-    return Ok();
+    setting.reset();
+    return;
   }
-  Result<int64_t> nice = ParseCInteger(value, INT32_MIN, INT32_MAX);
-  if (nice && (*nice < -20 || *nice > 19)) nice = ErrnoError(ERANGE);
-  if (!nice) {
-    if (nice.error().sys_errno == ERANGE) {
-      context.Warn(fmt::format("Nice priority out of range, ignoring: {}", value));
+  Result<int64_t> number = ParseCInteger(value, INT32_MIN, INT32_MAX);
+  if (number && (*number < low || *number > high)) number = ErrnoError(ERANGE);
+  if (!number) {
+    if (number.error().sys_errno == ERANGE) {
+      context.Warn(fmt::format("{} out of range, ignoring: {}", names.what, value));
     } else {
-      context.Warn(fmt::format("Failed to parse nice priority '{}', ignoring: {}", value,
-                               nice.error().message));
+      context.Warn(fmt::format("Failed to parse {} '{}', ignoring: {}", names.what_parsed, value,
+                               number.error().message));
     }
-    return Ok();
+    return;
   }
-  draft.spec.nice = static_cast<int>(*nice);
+  setting = static_cast<int>(*number);
+}
+
+Result<void> Nice(ServiceDraft& draft, const SettingContext& context, std::string_view value) {
+  BoundedInteger(draft.spec.nice, context, value, -20, 19, {"Nice priority", "nice priority"});
   return Ok();
 }
 
 Result<void> OomScoreAdjust(ServiceDraft& draft, const SettingContext& context,
                             std::string_view value) {
-  if (value.empty()) {
-    draft.spec.oom_score_adjust.reset();
-    return Ok();
-  }
-  Result<int64_t> adjust = ParseCInteger(value, INT32_MIN, INT32_MAX);
-  if (adjust && (*adjust < -1000 || *adjust > 1000)) adjust = ErrnoError(ERANGE);
-  if (!adjust) {
-    if (adjust.error().sys_errno == ERANGE) {
-      context.Warn(fmt::format("OOM score adjust value out of range, ignoring: {}", value));
-    } else {
-      context.Warn(fmt::format("Failed to parse the OOM score adjust value '{}', ignoring: {}",
-                               value, adjust.error().message));
-    }
-    return Ok();
-  }
-  draft.spec.oom_score_adjust = static_cast<int>(*adjust);
+  BoundedInteger(draft.spec.oom_score_adjust, context, value, -1000, 1000,
+                 {"OOM score adjust value", "the OOM score adjust value"});
   return Ok();
 }
 
