@@ -227,12 +227,9 @@ Result<void> Environment(ServiceDraft& draft, const SettingContext& context,
       return Ok();
     }
     if (!*word) return Ok();
-    Result<std::string> resolved = context.Expand(**word, SpecifierSet::kFull);
-    if (!resolved) {
-      context.Warn(fmt::format("Failed to resolve specifiers in {}, ignoring: {}", **word,
-                               resolved.error().message));
-      continue;
-    }
+    std::optional<std::string> resolved =
+        context.ExpandOrWarn(**word, SpecifierSet::kFull, SettingContext::Wording::kListWord);
+    if (!resolved) continue;
     if (!IsEnvironmentAssignment(*resolved)) {
       context.Warn(fmt::format("Invalid environment assignment, ignoring: {}", *resolved));
       continue;
@@ -248,12 +245,8 @@ Result<void> EnvironmentFileSetting(ServiceDraft& draft, const SettingContext& c
     draft.spec.environment_files.clear();
     return Ok();
   }
-  Result<std::string> resolved = context.Expand(value, SpecifierSet::kFull);
-  if (!resolved) {
-    context.Warn(fmt::format("Failed to resolve unit specifiers in '{}', ignoring: {}", value,
-                             resolved.error().message));
-    return Ok();
-  }
+  std::optional<std::string> resolved = context.ExpandOrWarn(value, SpecifierSet::kFull);
+  if (!resolved) return Ok();
   const bool optional = resolved->starts_with('-');
   Result<std::string> path =
       CheckedPath("EnvironmentFile", std::string_view(*resolved).substr(optional ? 1 : 0), false);
@@ -280,12 +273,9 @@ Result<void> PassEnvironment(ServiceDraft& draft, const SettingContext& context,
       return Ok();
     }
     if (!*word) return Ok();
-    Result<std::string> name = context.Expand(**word, SpecifierSet::kFull);
-    if (!name) {
-      context.Warn(fmt::format("Failed to resolve specifiers in {}, ignoring: {}", **word,
-                               name.error().message));
-      continue;
-    }
+    std::optional<std::string> name =
+        context.ExpandOrWarn(**word, SpecifierSet::kFull, SettingContext::Wording::kListWord);
+    if (!name) continue;
     if (!IsEnvironmentName(*name)) {
       context.Warn(
           fmt::format("Invalid environment name for {}, ignoring: {}", context.key, *name));
@@ -311,12 +301,9 @@ Result<void> UnsetEnvironment(ServiceDraft& draft, const SettingContext& context
       return Ok();
     }
     if (!*word) return Ok();
-    Result<std::string> entry = context.Expand(**word, SpecifierSet::kFull);
-    if (!entry) {
-      context.Warn(fmt::format("Failed to resolve unit specifiers in {}, ignoring: {}", **word,
-                               entry.error().message));
-      continue;
-    }
+    std::optional<std::string> entry =
+        context.ExpandOrWarn(**word, SpecifierSet::kFull, SettingContext::Wording::kUnquoted);
+    if (!entry) continue;
     if (!IsEnvironmentName(*entry) && !IsEnvironmentAssignment(*entry)) {
       context.Warn(fmt::format("Invalid environment name or assignment {}, ignoring: {}",
                                context.key, *entry));

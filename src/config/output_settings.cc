@@ -44,12 +44,9 @@ Result<void> StandardOutput(ServiceDraft& draft, const SettingContext& context,
   OutputSetting parsed;
   parsed.where = context.where;
   if (value.starts_with("fd:")) {
-    Result<std::string> name = context.Expand(value.substr(3), SpecifierSet::kFull);
-    if (!name) {
-      context.Warn(fmt::format("Failed to resolve unit specifiers in {}, ignoring: {}",
-                               value.substr(3), name.error().message));
-      return Ok();
-    }
+    std::optional<std::string> name = context.ExpandOrWarn(value.substr(3), SpecifierSet::kFull,
+                                                           SettingContext::Wording::kUnquoted);
+    if (!name) return Ok();
     if (name->empty()) {
       *name = is_stdout ? "stdout" : "stderr";
     } else if (!IsFdName(*name)) {
@@ -62,12 +59,9 @@ Result<void> StandardOutput(ServiceDraft& draft, const SettingContext& context,
              value.starts_with("truncate:")) {
     const size_t colon = value.find(':');
     std::string_view path_text = value.substr(colon + 1);
-    Result<std::string> path = context.Expand(path_text, SpecifierSet::kFull);
-    if (!path) {
-      context.Warn(fmt::format("Failed to resolve unit specifiers in {}, ignoring: {}", path_text,
-                               path.error().message));
-      return Ok();
-    }
+    std::optional<std::string> path =
+        context.ExpandOrWarn(path_text, SpecifierSet::kFull, SettingContext::Wording::kUnquoted);
+    if (!path) return Ok();
     // systemd words this like a fatal error but only ignores the setting.
     Result<std::string> checked = CheckedPath(context.key, *path, true);
     if (!checked) {
@@ -115,12 +109,8 @@ Result<void> StandardInput(ServiceDraft&, const SettingContext& context, std::st
 
 Result<void> SyslogIdentifier(ServiceDraft& draft, const SettingContext& context,
                               std::string_view value) {
-  Result<std::string> text = context.Expand(value, SpecifierSet::kFull);
-  if (!text) {
-    context.Warn(fmt::format("Failed to resolve unit specifiers in '{}', ignoring: {}", value,
-                             text.error().message));
-    return Ok();
-  }
+  std::optional<std::string> text = context.ExpandOrWarn(value, SpecifierSet::kFull);
+  if (!text) return Ok();
   draft.spec.syslog_identifier = std::move(*text);
   return Ok();
 }

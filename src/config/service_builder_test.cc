@@ -540,11 +540,16 @@ TEST_F(ServiceBuilderTest, Specifiers) {
   EXPECT_EQ(s.syslog_identifier, "u");
   EXPECT_EQ(s.pid_file, "/run/u.pid");
   EXPECT_EQ(s.exec_start[0].argv, (Strings{"/bin/true", ""}));
-  Spec("[Unit]\nDescription=%Z\n[Service]\nExecStart=/bin/true\nEnvironment=A=%Z B=2\n");
+  // systemd words the same failure three ways, by the parser of the setting.
+  Spec(
+      "[Unit]\nDescription=%Z\n[Service]\nExecStart=/bin/true\nEnvironment=A=%Z B=2\n"
+      "StandardOutput=file:/tmp/%Z\n");
   EXPECT_EQ(warnings_, (Strings{"/etc/systemd/system/u.service:2: Failed to resolve unit "
                                 "specifiers in '%Z', ignoring: Invalid slot",
                                 "/etc/systemd/system/u.service:5: Failed to resolve specifiers "
-                                "in A=%Z, ignoring: Invalid slot"}));
+                                "in A=%Z, ignoring: Invalid slot",
+                                "/etc/systemd/system/u.service:6: Failed to resolve unit "
+                                "specifiers in /tmp/%Z, ignoring: Invalid slot"}));
 }
 
 TEST_F(ServiceBuilderTest, Install) {

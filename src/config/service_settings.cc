@@ -228,12 +228,8 @@ Result<void> PidFile(ServiceDraft& draft, const SettingContext& context, std::st
     draft.spec.pid_file.clear();
     return Ok();
   }
-  Result<std::string> path = context.Expand(value, SpecifierSet::kFull);
-  if (!path) {
-    context.Warn(fmt::format("Failed to resolve unit specifiers in '{}', ignoring: {}", value,
-                             path.error().message));
-    return Ok();
-  }
+  std::optional<std::string> path = context.ExpandOrWarn(value, SpecifierSet::kFull);
+  if (!path) return Ok();
   // A relative PID file lives in the runtime directory (/run for the system manager).
   std::string absolute =
       path->starts_with('/') ? *path : fmt::format("{}/{}", context.specifiers.runtime_dir, *path);

@@ -21,4 +21,23 @@ Result<std::string> SettingContext::Expand(std::string_view text, SpecifierSet s
   return std::move(expanded->text);
 }
 
+std::optional<std::string> SettingContext::ExpandOrWarn(std::string_view text, SpecifierSet set,
+                                                        Wording wording) const {
+  Result<std::string> expanded = Expand(text, set);
+  if (expanded) return std::move(*expanded);
+  const std::string& why = expanded.error().message;
+  switch (wording) {
+    case Wording::kQuoted:
+      Warn(fmt::format("Failed to resolve unit specifiers in '{}', ignoring: {}", text, why));
+      break;
+    case Wording::kUnquoted:
+      Warn(fmt::format("Failed to resolve unit specifiers in {}, ignoring: {}", text, why));
+      break;
+    case Wording::kListWord:
+      Warn(fmt::format("Failed to resolve specifiers in {}, ignoring: {}", text, why));
+      break;
+  }
+  return std::nullopt;
+}
+
 }  // namespace vigil::config

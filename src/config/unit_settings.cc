@@ -20,12 +20,8 @@ void AddUnique(std::vector<std::string>& list, std::string value) {
 
 Result<void> Description(ServiceDraft& draft, const SettingContext& context,
                          std::string_view value) {
-  Result<std::string> text = context.Expand(value, SpecifierSet::kFull);
-  if (!text) {
-    context.Warn(fmt::format("Failed to resolve unit specifiers in '{}', ignoring: {}", value,
-                             text.error().message));
-    return Ok();
-  }
+  std::optional<std::string> text = context.ExpandOrWarn(value, SpecifierSet::kFull);
+  if (!text) return Ok();
   draft.spec.description = std::move(*text);
   return Ok();
 }
@@ -52,12 +48,8 @@ Result<void> Documentation(ServiceDraft& draft, const SettingContext& context,
     draft.spec.documentation.clear();
     return Ok();
   }
-  Result<std::string> text = context.Expand(value, SpecifierSet::kFull);
-  if (!text) {
-    context.Warn(fmt::format("Failed to resolve unit specifiers in '{}', ignoring: {}", value,
-                             text.error().message));
-    return Ok();
-  }
+  std::optional<std::string> text = context.ExpandOrWarn(value, SpecifierSet::kFull);
+  if (!text) return Ok();
   std::string_view p = *text;
   while (true) {
     Result<std::optional<std::string>> word = ExtractFirstWord(p, kUnitWhitespace, kExtractUnquote);
@@ -105,12 +97,8 @@ Result<void> Dependency(ServiceDraft& draft, const SettingContext& context,
       return Ok();
     }
     if (!*word) return Ok();
-    Result<std::string> name = context.Expand(**word, SpecifierSet::kUnitName);
-    if (!name) {
-      context.Warn(fmt::format("Failed to resolve unit specifiers in '{}', ignoring: {}", **word,
-                               name.error().message));
-      continue;
-    }
+    std::optional<std::string> name = context.ExpandOrWarn(**word, SpecifierSet::kUnitName);
+    if (!name) continue;
     if (!ParseUnitName(*name)) {
       context.Warn(fmt::format(
           "'{}' in {}= is not a valid unit name; vigil ignores it (a unit name is NAME.TYPE, "
