@@ -209,7 +209,7 @@ struct HttpCallbacks {
       }
       *socket_context = peer.release();
     } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
-      if (info != nullptr) server->SetRelayedConnection(info->connect_fd, nullptr);
+      if (info != nullptr) server->ForgetRelayedConnection(info->connect_fd);
       delete static_cast<Peer*>(*socket_context);
       *socket_context = nullptr;
     }
@@ -320,7 +320,7 @@ int HttpServer::Relay(int client_fd) {
   ConnectionRelay::Callbacks callbacks;
   callbacks.on_client_gone = [this, id] {
     auto it = relays_.find(id);
-    if (it == relays_.end()) return;
+    if (it == relays_.end() || it->second.server_fd < 0) return;  // libmicrohttpd is done
     it->second.client_gone = true;
     EndStreamsOn(it->second.server_fd);
     // libmicrohttpd does not always see the end of a request cut short (a client that sent half
@@ -342,6 +342,16 @@ int HttpServer::Relay(int client_fd) {
 void HttpServer::SetRelayedConnection(int connection_fd, MHD_Connection* connection) {
   for (auto& [id, relayed] : relays_) {
     if (relayed.server_fd == connection_fd) relayed.connection = connection;
+  }
+}
+
+void HttpServer::ForgetRelayedConnection(int connection_fd) {
+  // The descriptor is closed and its number may be reused at once by a new connection, while
+  // this relay still flushes: it must no longer answer to that number.
+  for (auto& [id, relayed] : relays_) {
+    if (relayed.server_fd != connection_fd) continue;
+    relayed.server_fd = -1;
+    relayed.connection = nullptr;
   }
 }
 

@@ -156,8 +156,9 @@ class HttpServer {
   // Whether the unix-socket client behind `connection_fd` has gone (a reply that starts
   // streaming after that must end at once: nothing else would end it).
   bool ClientGone(int connection_fd) const;
-  // Remembers libmicrohttpd's connection on a relayed socket (nullptr once it has closed).
+  // Remembers libmicrohttpd's connection on a relayed socket, and forgets it once closed.
   void SetRelayedConnection(int connection_fd, MHD_Connection* connection);
+  void ForgetRelayedConnection(int connection_fd);
   void Run();
 
   // libmicrohttpd's callbacks (defined in the .cc, where its header is included).
@@ -173,7 +174,7 @@ class HttpServer {
   std::set<HttpExchange*> live_;  // exchanges whose request is in flight
   struct RelayedConnection {
     std::unique_ptr<ConnectionRelay> relay;
-    int server_fd = -1;                    // the socketpair end libmicrohttpd serves
+    int server_fd = -1;                    // the end libmicrohttpd serves; -1 once closed
     MHD_Connection* connection = nullptr;  // libmicrohttpd's connection on server_fd, while open
     bool client_gone = false;
   };
