@@ -305,9 +305,13 @@ void UnitJobs::Dispatch() {
       ++it;
     }
     if (!progress && !jobs_.empty()) {
-      const bool any_running = std::any_of(jobs_.begin(), jobs_.end(),
-                                           [](const auto& entry) { return entry.second.running; });
-      if (!any_running) {
+      // A start waiting for its unit's stop to end is not stuck: the stop's end dispatches again.
+      const bool any_under_way = std::any_of(jobs_.begin(), jobs_.end(), [&](const auto& entry) {
+        if (entry.second.running) return true;
+        const Service* unit = lookup_(entry.first);
+        return unit != nullptr && IsStopState(unit->service_state());
+      });
+      if (!any_under_way) {
         // Nothing can run and nothing is running: an ordering cycle. systemd breaks it by
         // dropping a job; vigil runs the first one regardless and says so.
         auto& [name, job] = *jobs_.begin();

@@ -37,6 +37,23 @@ TEST_F(UnitJobsTest, StartPullsInWantedUnitsInAfterOrder) {
   EXPECT_FALSE(supervisor_.HasJob("app"));
 }
 
+// A wanted unit that is still stopping is waited for; that is no ordering cycle (the dispatcher
+// once took it for one and looped forever).
+TEST_F(UnitJobsTest, AWantedUnitThatIsStoppingIsStartedOnceItHasStopped) {
+  AddUnit("db");
+  AddUnit("app", [](ServiceSpec& s) { s.dependencies.wants = {"db"}; });
+  ASSERT_TRUE(supervisor_.Start("db"));
+  ASSERT_TRUE(supervisor_.Stop("db"));
+  ASSERT_EQ(Sub("db"), "stop-sigterm");
+  ASSERT_TRUE(supervisor_.Start("app"));
+  EXPECT_EQ(Active("app"), "active");
+  EXPECT_FALSE(Logged("db", "Found ordering cycle"));
+  EXPECT_TRUE(supervisor_.HasJob("db")) << "db's start waits for its stop";
+  EndMain("db", ExitStatus::Killed(SIGTERM));
+  EXPECT_EQ(Active("db"), "active");
+  EXPECT_FALSE(supervisor_.HasJob("db"));
+}
+
 TEST_F(UnitJobsTest, WithoutOrderingWantedUnitsStartTogether) {
   AddUnit("db", [](ServiceSpec& s) { s.type = ServiceType::kNotify; });
   AddUnit("app", [](ServiceSpec& s) { s.dependencies.wants = {"db"}; });
