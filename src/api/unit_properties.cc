@@ -7,6 +7,7 @@
 
 #include "config/service_names.h"
 #include "config/supervisord_types.h"
+#include "config/unit_values.h"
 
 namespace vigil::api {
 namespace {
@@ -111,38 +112,8 @@ Properties ServiceProperties(const core::Service& service, const std::string& un
   add("WorkingDirectory", spec.directory.value_or(""));
   add("UMask", fmt::format("{:04o}", spec.umask.value_or(022)));
   for (const config::ResourceLimit& limit : s.limits) {
-    std::string name;
-    switch (limit.resource) {
-      case RLIMIT_NOFILE:
-        name = "LimitNOFILE";
-        break;
-      case RLIMIT_CORE:
-        name = "LimitCORE";
-        break;
-      case RLIMIT_NPROC:
-        name = "LimitNPROC";
-        break;
-      case RLIMIT_MEMLOCK:
-        name = "LimitMEMLOCK";
-        break;
-      case RLIMIT_STACK:
-        name = "LimitSTACK";
-        break;
-      case RLIMIT_AS:
-        name = "LimitAS";
-        break;
-      case RLIMIT_CPU:
-        name = "LimitCPU";
-        break;
-      case RLIMIT_FSIZE:
-        name = "LimitFSIZE";
-        break;
-      case RLIMIT_DATA:
-        name = "LimitDATA";
-        break;
-      default:
-        continue;
-    }
+    const std::string name(config::RlimitKey(limit.resource));
+    if (name.empty()) continue;
     add(name, LimitText(limit.hard));
     add(name + "Soft", LimitText(limit.soft));
   }

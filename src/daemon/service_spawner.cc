@@ -14,6 +14,7 @@
 #include <charconv>
 
 #include "config/exec_environment.h"
+#include "config/unit_values.h"
 #include "daemon/real_spawner.h"
 #include "os/errors.h"
 #include "os/pipe.h"
@@ -30,45 +31,6 @@ constexpr std::string_view kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/s
 constexpr rlim_t kDefaultNofileSoft = 1024;
 constexpr rlim_t kDefaultNofileHard = 524288;
 
-std::string_view LimitName(int resource) {
-  switch (resource) {
-    case RLIMIT_CPU:
-      return "LimitCPU";
-    case RLIMIT_FSIZE:
-      return "LimitFSIZE";
-    case RLIMIT_DATA:
-      return "LimitDATA";
-    case RLIMIT_STACK:
-      return "LimitSTACK";
-    case RLIMIT_CORE:
-      return "LimitCORE";
-    case RLIMIT_RSS:
-      return "LimitRSS";
-    case RLIMIT_NOFILE:
-      return "LimitNOFILE";
-    case RLIMIT_AS:
-      return "LimitAS";
-    case RLIMIT_NPROC:
-      return "LimitNPROC";
-    case RLIMIT_MEMLOCK:
-      return "LimitMEMLOCK";
-    case RLIMIT_LOCKS:
-      return "LimitLOCKS";
-    case RLIMIT_SIGPENDING:
-      return "LimitSIGPENDING";
-    case RLIMIT_MSGQUEUE:
-      return "LimitMSGQUEUE";
-    case RLIMIT_NICE:
-      return "LimitNICE";
-    case RLIMIT_RTPRIO:
-      return "LimitRTPRIO";
-    case RLIMIT_RTTIME:
-      return "LimitRTTIME";
-    default:
-      return "Limit?";
-  }
-}
-
 std::string LimitValue(rlim_t value) {
   return value == RLIM_INFINITY ? "infinity" : std::to_string(value);
 }
@@ -79,8 +41,8 @@ std::string DescribeLimitFailure(const os::ResourceLimit& limit, int err) {
   rlimit current{};
   ::getrlimit(limit.resource, &current);
   std::string message =
-      fmt::format("couldn't set {}={}:{}: {}", LimitName(limit.resource), LimitValue(limit.soft),
-                  LimitValue(limit.hard), os::ErrnoName(err));
+      fmt::format("couldn't set {}={}:{}: {}", config::RlimitKey(limit.resource),
+                  LimitValue(limit.soft), LimitValue(limit.hard), os::ErrnoName(err));
   if (err == EPERM && limit.hard > current.rlim_max) {
     message += fmt::format(
         " (the hard limit here is {}; raising it needs CAP_SYS_RESOURCE, which vigild lacks)",

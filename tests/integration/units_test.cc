@@ -144,7 +144,7 @@ TEST_F(UnitsTest, LimitsUserAndGroupTakeEffect) {
   // (ASAN_OPTIONS: a sanitized test child would otherwise set its own core limit to 0.)
   WriteUnit("limited.service",
             "[Service]\nUser=nobody\nGroup=nogroup\nLimitNOFILE=15000\n"
-            "LimitCORE=infinity\nUMask=0027\nWorkingDirectory=/tmp\n"
+            "LimitCORE=infinity\nLimitSIGPENDING=100\nUMask=0027\nWorkingDirectory=/tmp\n"
             "Environment=ASAN_OPTIONS=disable_coredump=0\n"
             "ExecStart=" +
                 Child() + " --dump-ids=" + dir_ / "ids" + " --dump-limits=" + dir_ / "limits" +
@@ -166,6 +166,9 @@ TEST_F(UnitsTest, LimitsUserAndGroupTakeEffect) {
   EXPECT_NE(limits.find("Max core file size        unlimited            unlimited"),
             std::string::npos)
       << limits;
+  // show names every limit set, as systemctl show does.
+  EXPECT_EQ(Property("limited.service", "LimitNOFILE"), "15000");
+  EXPECT_EQ(Property("limited.service", "LimitSIGPENDINGSoft"), "100");
 }
 
 TEST_F(UnitsTest, ALimitAboveTheHardMaximumFailsTheStartWithACleanError) {
