@@ -583,6 +583,18 @@ TEST_F(ServiceTest, NotifyStartTimesOutWithoutReadyButExtendTimeoutHelps) {
   EXPECT_EQ(ResultOf("n"), "timeout");
 }
 
+// The limit is written as systemd's format_timespan() writes it.
+TEST_F(ServiceTest, WatchdogTimeoutNamesItsLimitAsSystemdDoes) {
+  AddUnit("w", [](ServiceSpec& s) {
+    s.type = ServiceType::kNotify;
+    s.watchdog = seconds(90);
+  });
+  ASSERT_TRUE(supervisor_.Start("w"));
+  supervisor_.OnNotify("w", Unit("w").pid(), 0, "READY=1");
+  RunFor(91);
+  EXPECT_TRUE(Logged("w", "Watchdog timeout (limit 1min 30s)!"));
+}
+
 TEST_F(ServiceTest, WatchdogKeepsItAliveOrAbortsIt) {
   AddUnit("w", [](ServiceSpec& s) {
     s.type = ServiceType::kNotify;

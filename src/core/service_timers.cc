@@ -4,25 +4,17 @@
 #include <fmt/format.h>
 #include <signal.h>
 
+#include "config/service_names.h"
 #include "core/service.h"
 
 namespace vigil::core {
-namespace {
-
-std::string FormatDuration(Duration duration) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
-  if (ms % 1000 == 0) return fmt::format("{}s", ms / 1000);
-  return fmt::format("{}ms", ms);
-}
-
-}  // namespace
 
 void Service::OnDeadline() {
   const MonotonicTime now = host_.Now();
   if (watchdog_ && *watchdog_ <= now) {
     watchdog_.reset();
     const Duration limit = watchdog_override_.value_or(service_spec().watchdog);
-    Log(fmt::format("Watchdog timeout (limit {})!", FormatDuration(limit)));
+    Log(fmt::format("Watchdog timeout (limit {})!", config::FormatTimespan(limit)));
     EnterSignal(ServiceState::kStopWatchdog, ServiceResult::kWatchdog);
     DeliverSpawnFailures();
     return;
