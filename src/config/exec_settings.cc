@@ -144,7 +144,6 @@ Result<void> WorkingDirectory(ServiceDraft& draft, const SettingContext& context
     draft.working_directory = std::move(*checked);
   }
   draft.spec.working_directory_optional = optional;
-  draft.working_directory_where = context.where;
   return Ok();
 }
 

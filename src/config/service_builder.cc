@@ -102,7 +102,6 @@ Result<void> ServiceBuilder::Verify() {
   if (!type_set) {
     if (!draft_.bus_name.empty()) {
       spec.type = ServiceType::kDbus;
-      draft_.type_dbus = true;
     } else {
       spec.type = spec.exec_start.empty() ? ServiceType::kOneshot : ServiceType::kSimple;
     }

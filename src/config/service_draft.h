@@ -47,7 +47,6 @@ struct ServiceDraft {
   std::string user;  // User= after specifiers; "" = unset
   SourceLocation user_where;
   std::optional<std::string> working_directory;  // absolute, or "~"
-  SourceLocation working_directory_where;
   uint32_t umask = 022;
   Environment environment;
   std::vector<std::string> supplementary_group_names;
@@ -58,7 +57,6 @@ struct ServiceDraft {
 
   // Inputs of the load-time checks.
   bool start_timeout_defined = false;
-  bool type_dbus = false;
   std::string bus_name;
   std::string pam_name;
   bool exit_type_cgroup = false;

@@ -72,7 +72,6 @@ Result<void> Type(ServiceDraft& draft, const SettingContext& context, std::strin
     return Ok();
   }
   draft.spec.type = *type;
-  draft.type_dbus = *type == ServiceType::kDbus;
   draft.type_where = context.where;
   return Ok();
 }

@@ -439,7 +439,4 @@ Result<void> ApplyUnitSetting(ServiceDraft& draft, const SettingContext& context
   return Ok();
 }
 
-std::span<const std::string_view> UnsupportedUnitKeys() { return kUnsupportedUnitKeys; }
-std::span<const std::string_view> UnsupportedServiceKeys() { return kUnsupportedServiceKeys; }
-
 }  // namespace vigil::config

@@ -5,7 +5,6 @@
 // [Service]) are ignored with an honest warning; unknown keys get systemd's own warning. Keys
 // starting with "X-" and sections starting with "X-" are ignored silently, as systemd does.
 
-#include <span>
 #include <string_view>
 
 #include "base/result.h"
@@ -16,9 +15,5 @@ namespace vigil::config {
 // Applies one assignment of section `section` ("Unit", "Service", "Install" or "X-...").
 Result<void> ApplyUnitSetting(ServiceDraft& draft, const SettingContext& context,
                               std::string_view section, std::string_view value);
-
-// The keys systemd 252 knows that vigil does not apply (for docs/units.md and tests).
-std::span<const std::string_view> UnsupportedUnitKeys();
-std::span<const std::string_view> UnsupportedServiceKeys();
 
 }  // namespace vigil::config

@@ -42,20 +42,6 @@ std::optional<uint64_t> ParseLength(std::string_view text) {
 
 }  // namespace
 
-std::string_view ListenerStateName(ListenerState state) {
-  switch (state) {
-    case ListenerState::kReady:
-      return "READY";
-    case ListenerState::kBusy:
-      return "BUSY";
-    case ListenerState::kAcknowledged:
-      return "ACKNOWLEDGED";
-    case ListenerState::kUnknown:
-      return "UNKNOWN";
-  }
-  return "UNKNOWN";
-}
-
 void ListenerProtocol::Reset() {
   state_ = ListenerState::kAcknowledged;
   buffer_.clear();

@@ -20,9 +20,6 @@ namespace vigil::core {
 
 enum class ListenerState { kReady = 10, kBusy = 20, kAcknowledged = 30, kUnknown = 40 };
 
-// "READY", "BUSY", "ACKNOWLEDGED", "UNKNOWN".
-std::string_view ListenerStateName(ListenerState state);
-
 struct ListenerOutcome {
   enum class Kind {
     kReady,      // ACKNOWLEDGED -> READY: it may be sent an event

@@ -165,7 +165,6 @@ class Service final : public Program {
   void EnterStopPost(ServiceResult result);
   void EnterDead(ServiceResult result, bool allow_restart);
   void EnterRestart();
-  void OnStartTimeout();
 
   // Runs Commands(kind)[index] as a control process, or exec_start[index] as the main one. A
   // command that cannot be started becomes a pending exit (DeliverSpawnFailures()).

@@ -54,7 +54,6 @@ class UnitJobs {
   // How the last finished start job of `unit` ended: nullopt while none finished since the
   // last request.
   std::optional<bool> LastStartSucceeded(std::string_view unit) const;
-  bool Idle() const { return jobs_.empty(); }
 
  private:
   struct Job {

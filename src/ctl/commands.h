@@ -1,9 +1,8 @@
 #pragma once
 
 // vigilctl's commands: each sends one request to vigild's JSON API and prints the answer in
-// supervisorctl's style, or as JSON with --json. Exit codes (docs/vigilctl.md):
-//   0 done; 1 the operation failed (a program in a bad state, no such program, denied, ...);
-//   2 wrong usage; 3 vigild cannot be reached.
+// supervisorctl's style, or as JSON with --json. Exit codes: base/exit_codes.h, documented in
+// docs/vigilctl.md.
 
 #include <iosfwd>
 #include <string>
