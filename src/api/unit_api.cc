@@ -63,7 +63,10 @@ std::optional<std::string> UnitApi::Resolve(const std::string& name) {
   if (name.find('.') == std::string::npos && supervisor.FindService(name + ".service")) {
     return name + ".service";
   }
-  if (control_.state() != DaemonState::kRunning) return std::nullopt;
+  // A supervisord program's name is never a unit's: no need to look on disk.
+  if (control_.state() != DaemonState::kRunning || supervisor.FindGroup(name) != nullptr) {
+    return std::nullopt;
+  }
   Result<std::string> loaded = control_.LoadUnit(name);
   if (!loaded) return std::nullopt;
   return *loaded;

@@ -99,6 +99,9 @@ class Daemon : public core::EventSink, public api::Control {
   Result<void> SetUpTracking();
   Result<void> LoadPrograms();
   Result<void> AddGroupFromSpec(const config::GroupSpec& group);
+  // One unit read from `directories` as the group that runs it; its warnings are logged.
+  Result<config::GroupSpec> ReadUnitGroup(const std::string& unit,
+                                          const std::vector<std::string>& directories);
   // Kills and logs what stopped programs left in their cgroups (RealSpawner::KillLeftovers).
   void KillLeftovers();
   // `listener`: a process of an event listener pool, whose stdout is the protocol channel.

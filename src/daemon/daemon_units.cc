@@ -128,10 +128,9 @@ Result<std::vector<std::string>> Daemon::DaemonReload() {
     const std::string name = service->spec().name;
     // A unit loaded on demand (an instance of a template) stays while its file can still be
     // loaded, taking the file's current definition.
-    Result<config::LoadedUnit> reloaded =
-        config::LoadServiceUnit(name, config::UnitPaths{fresh->unit_directories}, host_);
+    Result<config::GroupSpec> reloaded = ReadUnitGroup(name, fresh->unit_directories);
     if (reloaded) {
-      config::GroupSpec group = UnitGroup(std::move(reloaded->spec));
+      config::GroupSpec& group = *reloaded;
       if (!config::SameSettings(service->spec(), group.processes.front())) {
         if (Result<void> replaced = supervisor_->ReplaceServiceSpec(group.processes.front());
             !replaced) {
@@ -173,15 +172,21 @@ Result<std::string> Daemon::LoadUnit(const std::string& name) {
   if (supervisor_->FindGroup(*unit) != nullptr) {
     return Error::AlreadyExists(fmt::format("{} is a program, not a unit", *unit));
   }
+  Result<config::GroupSpec> group = ReadUnitGroup(*unit, config_.unit_directories);
+  if (!group) return group.error();
+  if (Result<void> added = AddGroupFromSpec(*group); !added) return added.error();
+  configured_groups_.push_back(*group);
+  log_->Info(fmt::format("{}: loaded on demand", group->name));
+  return group->name;
+}
+
+Result<config::GroupSpec> Daemon::ReadUnitGroup(const std::string& unit,
+                                                const std::vector<std::string>& directories) {
   Result<config::LoadedUnit> loaded =
-      config::LoadServiceUnit(*unit, config::UnitPaths{config_.unit_directories}, host_);
+      config::LoadServiceUnit(unit, config::UnitPaths{directories}, host_);
   if (!loaded) return loaded.error();
   for (const std::string& warning : loaded->warnings) log_->Warn(warning);
-  config::GroupSpec group = UnitGroup(std::move(loaded->spec));
-  if (Result<void> added = AddGroupFromSpec(group); !added) return added.error();
-  configured_groups_.push_back(group);
-  log_->Info(fmt::format("{}: loaded on demand", group.name));
-  return group.name;
+  return UnitGroup(std::move(loaded->spec));
 }
 
 std::vector<api::Control::ProcessSummary> Daemon::ServiceProcesses(const std::string& unit) const {

@@ -291,10 +291,14 @@ TEST_F(UnitsTest, TemplateInstancesAreLoadedOnDemand) {
 
   // daemon-reload keeps the instance while its template is there, with the new definition.
   const pid_t before = MainPid("echo@hello.service");
-  WriteUnit("echo@.service", "[Unit]\nDescription=Echo %i, reloaded\n[Service]\nExecStart=" +
-                                 Child() + " --sleep=forever\n");
+  WriteUnit("echo@.service",
+            "[Unit]\nDescription=Echo %i, reloaded\n[Service]\nBogus=1\n"
+            "ExecStart=" +
+                Child() + " --sleep=forever\n");
   ASSERT_EQ(Ctl({"daemon-reload"}).exit_code, 0) << vigild_.Log();
   EXPECT_EQ(Property("echo@hello.service", "Description"), "Echo hello, reloaded");
+  EXPECT_TRUE(vigild_.WaitForLog("Unknown key 'Bogus' in section [Service], ignoring."))
+      << vigild_.Log();
   EXPECT_EQ(MainPid("echo@hello.service"), before) << "daemon-reload restarts nothing";
 
   // Once the template is gone and the instance stopped, daemon-reload forgets it.
