@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "config/py_text.h"
+
 namespace vigil::core {
 namespace {
 
@@ -81,29 +83,7 @@ Event ProcessLogEvent(bool is_stderr, std::string_view process, std::string_view
 Event TickEvent(EventType type, int64_t when) { return Event{type, fmt::format("when:{}", when)}; }
 
 size_t PayloadLength(std::string_view payload) {
-  // Lead bytes and continuation bytes are checked; overlong forms and surrogates are not.
-  size_t chars = 0;
-  for (size_t i = 0; i < payload.size(); ++chars) {
-    const auto lead = static_cast<unsigned char>(payload[i]);
-    size_t extra = 0;
-    if (lead < 0x80) {
-      extra = 0;
-    } else if (lead >= 0xC2 && lead <= 0xDF) {
-      extra = 1;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      extra = 2;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      extra = 3;
-    } else {
-      return payload.size();
-    }
-    if (i + extra >= payload.size()) return payload.size();  // a truncated sequence
-    for (size_t k = 1; k <= extra; ++k) {
-      if ((static_cast<unsigned char>(payload[i + k]) & 0xC0) != 0x80) return payload.size();
-    }
-    i += extra + 1;
-  }
-  return chars;
+  return config::IsValidUtf8(payload) ? config::CodePointCount(payload) : payload.size();
 }
 
 std::string Envelope(const EnvelopeFields& fields, const Event& event) {
