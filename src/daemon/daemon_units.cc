@@ -202,10 +202,7 @@ std::vector<api::Control::ProcessSummary> Daemon::ServiceProcesses(const std::st
 std::string Daemon::ServiceCgroup(const std::string& unit) const {
   const os::Cgroup* cgroup = spawner_->CgroupOf(unit);
   if (cgroup == nullptr) return "";
-  // As /proc/PID/cgroup shows it: from the hierarchy's root.
-  const std::string& path = cgroup->path();
-  const size_t root = path.find("/vigil");
-  return root == std::string::npos ? path : path.substr(root);
+  return cgroup->RelativePath();  // as /proc/PID/cgroup and systemctl show it
 }
 
 std::vector<api::Control::UnitMessage> Daemon::RecentMessages(const std::string& unit) const {

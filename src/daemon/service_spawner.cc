@@ -388,7 +388,7 @@ std::string RealSpawner::ServiceOf(pid_t pid) const {
     std::optional<std::string> path = os::ReadCgroupPath(pid);
     if (!path) return "";
     for (const auto& [name, cgroup] : cgroups_) {
-      if (cgroup.path().ends_with(*path)) return name;
+      if (cgroup.RelativePath() == *path) return name;
     }
     return "";
   }

@@ -121,6 +121,12 @@ Result<void> Cgroup::SignalAll(int signo) const {
   return Ok();
 }
 
+std::string Cgroup::RelativePath() const {
+  if (mount_.empty() || !path_.starts_with(mount_)) return path_;
+  const std::string relative = path_.substr(mount_.size());
+  return relative.empty() ? "/" : relative;
+}
+
 Result<void> Cgroup::Remove() const {
   if (::rmdir(path_.c_str()) != 0 && errno != ENOENT) return SysError("rmdir " + path_);
   return Ok();
@@ -143,12 +149,12 @@ std::optional<CgroupTree> CgroupTree::Probe(const std::string& instance, std::st
   const std::string shared = mount + "/vigil";
   if (MakeDirectory(shared) && CanCreateIn(shared)) {
     const std::string root = shared + "/" + instance;
-    if (MakeDirectory(root)) return CgroupTree(root);
+    if (MakeDirectory(root)) return CgroupTree(mount, root);
   }
   const std::string own = mount + OwnCgroupPath();
   if (CanCreateIn(own)) {
     const std::string root = (own.ends_with('/') ? own : own + "/") + "vigil." + instance;
-    if (MakeDirectory(root)) return CgroupTree(root);
+    if (MakeDirectory(root)) return CgroupTree(mount, root);
   }
   *why = "cgroup v2 at " + mount + " is not writable by vigild";
   return std::nullopt;
@@ -157,7 +163,7 @@ std::optional<CgroupTree> CgroupTree::Probe(const std::string& instance, std::st
 Result<Cgroup> CgroupTree::Create(const std::string& name) const {
   const std::string path = root_ + "/" + name;
   if (!MakeDirectory(path)) return SysError("mkdir " + path);
-  return Cgroup(path);
+  return Cgroup(path, mount_);
 }
 
 std::vector<Cgroup> CgroupTree::Children() const {
@@ -166,7 +172,7 @@ std::vector<Cgroup> CgroupTree::Children() const {
   if (dir == nullptr) return children;
   while (dirent* entry = ::readdir(dir)) {
     if (entry->d_type != DT_DIR || entry->d_name[0] == '.') continue;
-    children.emplace_back(root_ + "/" + entry->d_name);
+    children.emplace_back(root_ + "/" + entry->d_name, mount_);
   }
   ::closedir(dir);
   return children;

@@ -20,9 +20,14 @@ namespace vigil::os {
 
 class Cgroup {
  public:
-  explicit Cgroup(std::string path) : path_(std::move(path)) {}
+  // `mount`: where the cgroup v2 hierarchy is mounted, when known.
+  explicit Cgroup(std::string path, std::string mount = "")
+      : path_(std::move(path)), mount_(std::move(mount)) {}
 
   const std::string& path() const { return path_; }
+  // The path as /proc/PID/cgroup shows it, from the hierarchy's root ("/vigil/x/web"); the full
+  // path when the mount is not known.
+  std::string RelativePath() const;
   // The cgroup's directory, opened for SpawnRequest::cgroup_fd.
   Result<UniqueFd> Open() const;
   Result<std::vector<pid_t>> Pids() const;
@@ -37,6 +42,7 @@ class Cgroup {
 
  private:
   std::string path_;
+  std::string mount_;
 };
 
 class CgroupTree {
@@ -51,7 +57,9 @@ class CgroupTree {
   std::vector<Cgroup> Children() const;
 
  private:
-  explicit CgroupTree(std::string root) : root_(std::move(root)) {}
+  CgroupTree(std::string mount, std::string root)
+      : mount_(std::move(mount)), root_(std::move(root)) {}
+  std::string mount_;
   std::string root_;
 };
 

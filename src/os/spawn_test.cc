@@ -167,8 +167,9 @@ TEST(SpawnTest, ChildRunsInItsCgroup) {
   request.cgroup_fd = directory->get();
   Outcome outcome = RunCaptured(request);
   EXPECT_EQ(outcome.status, 0);
-  const std::string expected = "/" + instance + "/child\n";
-  EXPECT_TRUE(outcome.output.ends_with(expected)) << outcome.output;
+  EXPECT_TRUE(outcome.output.ends_with("/" + instance + "/child\n")) << outcome.output;
+  // RelativePath() names it as the kernel does.
+  EXPECT_EQ(outcome.output, "0::" + cgroup->RelativePath() + "\n");
   EXPECT_TRUE(cgroup->Remove());
   EXPECT_TRUE(Cgroup(tree->root()).Remove());
 }
